@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module cli/main
+ * Entry point of the `qhybrid` command: builds the commander program from one module per
+ * command (src/cli/commands/*.ts) and routes every failure through handleError.
+ */
+import { Command } from "commander";
+import { handleError } from "./handle-error.js";
+import { buildProgram } from "./program.js";
+
+const program: Command = buildProgram();
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  handleError(error);
+}

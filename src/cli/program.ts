@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module cli/program
+ * Assembles the commander program. Each command lives in its own file under
+ * src/cli/commands/ and stays thin: parse, validate, call one library function, print.
+ */
+import { Command } from "commander";
+import { readFileSync } from "node:fs";
+import { configCommand } from "./commands/config.js";
+import { infoCommand } from "./commands/info.js";
+
+const packageJson = JSON.parse(
+  readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
+) as { version: string };
+
+export function buildProgram(): Command {
+  const program = new Command("qhybrid")
+    .description(
+      "Experiment runner for hybrid quantum-classical image classification on TensorFlow.js",
+    )
+    .version(packageJson.version)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .addHelpText(
+      "after",
+      `
+Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error, 130 interrupted.
+
+Examples:
+  qhybrid info                         backend, versions, dataset locations
+  qhybrid config check configs/mnist-hybrid.yaml --set training.epochs=3
+`,
+    );
+  program.addCommand(infoCommand());
+  program.addCommand(configCommand());
+  applyToAll(program, (command) => {
+    command.exitOverride();
+    command.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  });
+  return program;
+}
+
+function applyToAll(command: Command, action: (command: Command) => void): void {
+  action(command);
+  for (const child of command.commands) applyToAll(child, action);
+}
