@@ -42,13 +42,6 @@ export const experimentSchema = z
         message: `${quantum.embedding} embedding on ${quantum.qubits} qubits holds at most ${capacity} features, got ${quantum.features}`,
       });
     }
-    if (config.labels.mode === "soft" && config.labels.file === undefined) {
-      context.addIssue({
-        code: "custom",
-        path: ["labels", "file"],
-        message: "labels.mode: soft needs labels.file (a labels file from `qhybrid label-refine`)",
-      });
-    }
     if (config.model.control && config.model.kind === "cnn") {
       context.addIssue({
         code: "custom",

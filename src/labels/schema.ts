@@ -6,13 +6,11 @@
  */
 import { z } from "zod";
 
-export const LABEL_MODES = ["onehot", "smoothing", "soft", "qplr"] as const;
+export const LABEL_MODES = ["onehot", "smoothing"] as const;
 
 export const labelsSchema = z.strictObject({
   mode: z.enum(LABEL_MODES).default("onehot"),
   /** Label smoothing ε: q = (1 − ε)·onehot + ε/K (Szegedy et al.). */
   epsilon: z.number().min(0).lt(1).default(0.1),
-  /** Soft-label file written by `qhybrid label-refine` (labels.mode: soft). */
-  file: z.string().min(1).optional(),
 });
 export type LabelsConfig = z.infer<typeof labelsSchema>;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /**
  * @module models/schema
- * The `model:` part of an experiment config: which architecture and its sizes. The quantum
- * layer inside a hybrid model is described by the separate `quantum:` part.
+ * The `model:` part of an experiment config: which architecture and its sizes. The circuit
+ * of a hybrid model's quantum layer is described by the separate `quantum:` part.
  */
 import { z } from "zod";
 
@@ -11,15 +11,43 @@ export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export const modelSchema = z.strictObject({
   kind: z.enum(MODEL_KINDS).default("cnn"),
-  /** Output channels of each Conv-BN-ReLU-MaxPool block of the feature extractor. */
+  /** Output channels of each convolution block of the feature extractor. */
   channels: z.array(z.number().int().positive()).min(1).default([16, 32]),
-  /** Kernel size of every convolution. */
   kernelSize: z.number().int().positive().default(3),
-  /** Batch normalisation after each convolution. */
+  padding: z.enum(["same", "valid"]).default("same"),
+  /** Batch normalisation after each convolution (Conv-BN-ReLU-MaxPool). */
   batchNorm: z.boolean().default(true),
-  /** Hidden dense layers between the features and the output (classical head). */
+  /** How the last feature map becomes a vector: flatten it, or average each channel. */
+  pooling: z.enum(["flatten", "global-average"]).default("global-average"),
+  /** Hidden dense layers (ReLU) of the classical head. */
   dense: z.array(z.number().int().positive()).default([64]),
   dropout: z.number().min(0).lt(1).default(0),
+  /** The seed 2 hybrid head: features → Linear(hidden) → Linear(→ circuit inputs) → circuit → Linear(post) → output. */
+  hybrid: z
+    .strictObject({
+      hidden: z.number().int().positive().default(256),
+      post: z.number().int().positive().default(128),
+      /** Applied to the circuit's inputs: seed 2 uses softmax (then amplitude normalisation). */
+      inputActivation: z.enum(["softmax", "tanh", "sigmoid", "linear"]).default("softmax"),
+      /** Multiplies angle-embedding inputs after the activation, e.g. π for tanh → [−π, π]. */
+      inputScale: z.number().positive().default(1),
+    })
+    .prefault({}),
+  /** Quanvolution front layer (model.kind: quanv), Henderson et al. 2019. */
+  quanv: z
+    .strictObject({
+      patch: z.number().int().min(1).max(4).default(2),
+      stride: z.number().int().positive().default(2),
+      /** Independent random circuits, each giving `patch²` output channels (one ⟨Z⟩ per qubit). */
+      filters: z.number().int().positive().default(1),
+      /** RandomLayers depth of each filter circuit. */
+      layers: z.number().int().positive().default(1),
+      /** Train the circuits' weights instead of fixing them (then nothing is cached). */
+      trainable: z.boolean().default(false),
+    })
+    .prefault({}),
+  /** ResNet head: a dense classifier, or the seed 3 VQC head (2048 → quantum.qubits angles → circuit → classes). */
+  head: z.enum(["classical", "quantum"]).default("classical"),
   /** ResNet depth and width multiplier (model.kind: resnet). */
   depth: z.union([z.literal(18), z.literal(34), z.literal(50)]).default(18),
   widthMultiplier: z.number().positive().default(1),

@@ -59,8 +59,8 @@ describe("experiment configs", () => {
     );
   });
 
-  it("soft labels without a labels file are refused", () => {
-    assertRefused("labels:\n  mode: soft\n", /labels\.file: labels\.mode: soft needs labels\.file/);
+  it("a matched control of a model without a quantum layer is refused", () => {
+    assertRefused("model:\n  kind: cnn\n  control: true\n", /^FILE:3:12: model\.control: a matched control replaces a quantum layer; model\.kind: cnn has none$/);
   });
 
   it("broken YAML is reported with its position", () => {
