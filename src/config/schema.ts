@@ -42,12 +42,15 @@ export const experimentSchema = z
         message: `${quantum.embedding} embedding on ${quantum.qubits} qubits holds at most ${capacity} features, got ${quantum.features}`,
       });
     }
-    if (config.model.control && config.model.kind === "cnn") {
-      context.addIssue({
-        code: "custom",
-        path: ["model", "control"],
-        message: "a matched control replaces a quantum layer; model.kind: cnn has none",
-      });
+    const classical = config.model.kind === "cnn" || (config.model.kind === "resnet" && config.model.head === "classical");
+    for (const key of ["control", "withControl"] as const) {
+      if (config.model[key] && classical) {
+        context.addIssue({
+          code: "custom",
+          path: ["model", key],
+          message: `a matched control replaces a quantum layer; model.kind: ${config.model.kind}${config.model.kind === "resnet" ? " with head: classical" : ""} has none`,
+        });
+      }
     }
     const augment = config.data.augment;
     if (augment.crop !== undefined && config.data.resize !== undefined) {

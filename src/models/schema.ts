@@ -57,5 +57,7 @@ export const modelSchema = z.strictObject({
   freezeBackbone: z.boolean().default(false),
   /** Build the matched classical control: the quantum layer replaced by a dense layer. */
   control: z.boolean().default(false),
+  /** Train the model and then its matched control in one command (as `--with-control`). */
+  withControl: z.boolean().default(false),
 });
 export type ModelConfig = z.infer<typeof modelSchema>;
