@@ -109,8 +109,8 @@ function labelTensor(labels: BatchLabels): tf.Tensor1D {
 export function inputGradient(predict: Predict, images: tf.Tensor4D, labels: BatchLabels): tf.Tensor4D {
   return tf.tidy(() => {
     const target = labelTensor(labels);
-    const loss = (input: tf.Tensor4D): tf.Scalar => {
-      const logits = predict(input);
+    const loss = (input: tf.Tensor): tf.Scalar => {
+      const logits = predict(input as tf.Tensor4D);
       return tf.neg(tf.sum(tf.mul(tf.oneHot(target, logits.shape[1]), tf.logSoftmax(logits)))) as tf.Scalar;
     };
     return tf.grad(loss)(images) as tf.Tensor4D;
