@@ -9,6 +9,20 @@ import { z } from "zod";
 export const EMBEDDINGS = ["amplitude", "angle", "dense-angle"] as const;
 export const TEMPLATES = ["basic-entangler", "strongly-entangling", "random"] as const;
 
+const noiseProbability = z.number().min(0).max(1);
+
+/**
+ * A noise model (circuit.ts NoiseModel): each channel with its probability, applied after
+ * every gate on the gate's wires; `readout` flips each measured bit with that probability.
+ */
+export const noiseModelSchema = z.strictObject({
+  depolarizing: noiseProbability.optional(),
+  amplitudeDamping: noiseProbability.optional(),
+  bitFlip: noiseProbability.optional(),
+  phaseFlip: noiseProbability.optional(),
+  readout: noiseProbability.optional(),
+});
+
 export const quantumSchema = z.strictObject({
   qubits: z.number().int().min(1).max(24).default(4),
   embedding: z.enum(EMBEDDINGS).default("amplitude"),
@@ -24,6 +38,8 @@ export const quantumSchema = z.strictObject({
   circuit: z.string().min(1).optional(),
   /** Finite-shot estimates instead of exact values; omitted: exact. */
   shots: z.number().int().positive().optional(),
+  /** Simulated hardware noise (density-matrix simulation; at most 10 qubits); replaces a circuit file's. */
+  noise: noiseModelSchema.optional(),
 });
 export type QuantumConfig = z.infer<typeof quantumSchema>;
 
