@@ -4,5 +4,8 @@
  * Every benchmark workload `npm run bench` knows, in the order they run.
  */
 import type { Workload } from "./workload.js";
+import { hybridHead } from "./workloads/hybrid-head.js";
+import { qplr10q } from "./workloads/qplr-10q.js";
+import { quanvMnist } from "./workloads/quanv-mnist.js";
 
-export const WORKLOADS: Workload[] = [];
+export const WORKLOADS: Workload[] = [hybridHead, quanvMnist, qplr10q];

@@ -32,42 +32,81 @@ export interface DenseUnitary {
   imaginary: Float64Array;
 }
 
-/** M ← G·M for a gate G on `local` wires of a k-wire block; M row-major D×D. */
-function applyLeft(mr: Float64Array, mi: Float64Array, k: number, g: ComplexMatrix, local: number[]): void {
+/**
+ * M ← G·M for a gate G on `local` wires of a k-wire block (M row-major D×D); or, with
+ * `dual`, returns Re⟨Λ, G·M⟩ = Σ Λr·(GM)r + Λi·(GM)i without changing M (the adjoint
+ * method's contraction, no temporary matrix). Unrolled for 2×2 and 4×4 gates: this runs
+ * once per gate per batch, and is the host-side cost of every dense block.
+ */
+function applyLeft(mr: Float64Array, mi: Float64Array, k: number, g: ComplexMatrix, local: readonly number[], dual?: { re: Float64Array; im: Float64Array }): number {
+  return g.dimension === 2 ? applyLeft1(mr, mi, k, g, local[0], dual) : applyLeft2(mr, mi, k, g, local, dual);
+}
+
+function applyLeft1(mr: Float64Array, mi: Float64Array, k: number, g: ComplexMatrix, wire: number, dual?: { re: Float64Array; im: Float64Array }): number {
   const d = 1 << k;
-  const gd = g.dimension;
-  const shifts = local.map((q) => k - 1 - q);
-  let mask = 0;
-  for (const s of shifts) mask |= 1 << s;
-  const offsets = new Int32Array(gd);
-  for (let a = 0; a < gd; a++) {
-    let offset = 0;
-    for (let t = 0; t < local.length; t++) if ((a >> (local.length - 1 - t)) & 1) offset |= 1 << shifts[t];
-    offsets[a] = offset;
-  }
-  const tr = new Float64Array(gd), ti = new Float64Array(gd);
-  const gr = g.real, gi = g.imaginary;
+  const stride = 1 << (k - 1 - wire);
+  const [ar, br, cr, dr] = g.real, [ai, bi, ci, di] = g.imaginary;
+  let sum = 0;
   for (let base = 0; base < d; base++) {
-    if (base & mask) continue;
+    if (base & stride) continue;
+    const r0 = base * d, r1 = (base | stride) * d;
     for (let j = 0; j < d; j++) {
-      for (let a = 0; a < gd; a++) {
-        const at = (base + offsets[a]) * d + j;
-        tr[a] = mr[at];
-        ti[a] = mi[at];
-      }
-      for (let a = 0; a < gd; a++) {
-        let sr = 0, si = 0;
-        for (let b = 0; b < gd; b++) {
-          const xr = gr[a * gd + b], xi = gi[a * gd + b];
-          sr += xr * tr[b] - xi * ti[b];
-          si += xr * ti[b] + xi * tr[b];
-        }
-        const at = (base + offsets[a]) * d + j;
-        mr[at] = sr;
-        mi[at] = si;
+      const xr = mr[r0 + j], xi = mi[r0 + j], yr = mr[r1 + j], yi = mi[r1 + j];
+      const or0 = ar * xr - ai * xi + br * yr - bi * yi;
+      const oi0 = ar * xi + ai * xr + br * yi + bi * yr;
+      const or1 = cr * xr - ci * xi + dr * yr - di * yi;
+      const oi1 = cr * xi + ci * xr + dr * yi + di * yr;
+      if (dual) {
+        sum += dual.re[r0 + j] * or0 + dual.im[r0 + j] * oi0 + dual.re[r1 + j] * or1 + dual.im[r1 + j] * oi1;
+      } else {
+        mr[r0 + j] = or0;
+        mi[r0 + j] = oi0;
+        mr[r1 + j] = or1;
+        mi[r1 + j] = oi1;
       }
     }
   }
+  return sum;
+}
+
+function applyLeft2(mr: Float64Array, mi: Float64Array, k: number, g: ComplexMatrix, local: readonly number[], dual?: { re: Float64Array; im: Float64Array }): number {
+  const d = 1 << k;
+  const high = 1 << (k - 1 - local[0]), low = 1 << (k - 1 - local[1]);
+  const mask = high | low;
+  const gr = g.real, gi = g.imaginary;
+  const rows = [0, 0, 0, 0];
+  const xr = [0, 0, 0, 0], xi = [0, 0, 0, 0];
+  let sum = 0;
+  for (let base = 0; base < d; base++) {
+    if (base & mask) continue;
+    rows[0] = base * d;
+    rows[1] = (base | low) * d;
+    rows[2] = (base | high) * d;
+    rows[3] = (base | high | low) * d;
+    for (let j = 0; j < d; j++) {
+      for (let b = 0; b < 4; b++) {
+        xr[b] = mr[rows[b] + j];
+        xi[b] = mi[rows[b] + j];
+      }
+      for (let a = 0; a < 4; a++) {
+        let sr = 0, si = 0;
+        for (let b = 0; b < 4; b++) {
+          const pr = gr[a * 4 + b], pi = gi[a * 4 + b];
+          if (pr === 0 && pi === 0) continue;
+          sr += pr * xr[b] - pi * xi[b];
+          si += pr * xi[b] + pi * xr[b];
+        }
+        const at = rows[a] + j;
+        if (dual) {
+          sum += dual.re[at] * sr + dual.im[at] * si;
+        } else {
+          mr[at] = sr;
+          mi[at] = si;
+        }
+      }
+    }
+  }
+  return sum;
 }
 
 function adjoint(g: ComplexMatrix): ComplexMatrix {
@@ -102,20 +141,13 @@ export function blockUnitary(gates: readonly DenseGate[], k: number): DenseUnita
 export function blockAngleGradient(gates: readonly DenseGate[], k: number, u: DenseUnitary, gradReal: Float64Array, gradImaginary: Float64Array): Float64Array {
   const result = new Float64Array(gates.length);
   const pr = Float64Array.from(u.real), pi = Float64Array.from(u.imaginary);
-  const lr = Float64Array.from(gradReal), li = Float64Array.from(gradImaginary);
+  const lambda = { re: Float64Array.from(gradReal), im: Float64Array.from(gradImaginary) };
   for (let j = gates.length - 1; j >= 0; j--) {
     const gate = gates[j];
-    const g = formMatrix(gate.form, gate.angle);
-    const gDagger = adjoint(g);
+    const gDagger = adjoint(formMatrix(gate.form, gate.angle));
     applyLeft(pr, pi, k, gDagger, gate.local);
-    if (gate.form.frequency !== null) {
-      const qr = Float64Array.from(pr), qi = Float64Array.from(pi);
-      applyLeft(qr, qi, k, formDerivative(gate.form, gate.angle), gate.local);
-      let sum = 0;
-      for (let i = 0; i < qr.length; i++) sum += lr[i] * qr[i] + li[i] * qi[i];
-      result[j] = sum;
-    }
-    if (j > 0) applyLeft(lr, li, k, gDagger, gate.local);
+    if (gate.form.frequency !== null) result[j] = applyLeft(pr, pi, k, formDerivative(gate.form, gate.angle), gate.local, lambda);
+    if (j > 0) applyLeft(lambda.re, lambda.im, k, gDagger, gate.local);
   }
   return result;
 }
