@@ -5,8 +5,9 @@
  * extension), ranges by offset for files too large to hold, and the one error shape every
  * loader uses for a truncated or corrupt file (file, byte offset, what was expected).
  */
+import { createReadStream } from "node:fs";
 import { open, readFile, stat } from "node:fs/promises";
-import { gunzip } from "node:zlib";
+import { createGunzip, gunzip } from "node:zlib";
 import { promisify } from "node:util";
 import { UserError } from "../errors.js";
 
@@ -70,4 +71,41 @@ export async function readLines(path: string): Promise<string[]> {
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
+}
+
+/**
+ * The first `length` bytes of the file's content, decompressing only as far as needed when
+ * it is gzip (reading the 16-byte IDX header of a 26 MB .gz takes microseconds). Shorter
+ * when the content is shorter.
+ */
+export async function readHead(path: string, length: number): Promise<Uint8Array> {
+  const handle = await open(path, "r");
+  let magic: Uint8Array;
+  try {
+    magic = new Uint8Array(2);
+    await handle.read(magic, 0, 2, 0);
+  } finally {
+    await handle.close();
+  }
+  if (!isGzip(magic)) {
+    const size = await fileSize(path);
+    return readRange(path, 0, Math.min(length, size));
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const source = createReadStream(path);
+  const inflater = createGunzip();
+  try {
+    for await (const chunk of source.pipe(inflater) as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+      total += chunk.length;
+      if (total >= length) break;
+    }
+  } catch (error) {
+    throw new DataFileError(path, 0, `gzip stream is corrupt (${(error as Error).message})`);
+  } finally {
+    source.destroy();
+    inflater.destroy();
+  }
+  return new Uint8Array(Buffer.concat(chunks).subarray(0, length));
 }

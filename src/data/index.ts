@@ -13,7 +13,8 @@
 import type { OpenOptions } from "./loader.js";
 import type { SearchOptions } from "./locate.js";
 import { DATASET_MODULES, locate, searchDataset } from "./registry.js";
-import { DATASET_NAMES, type DatasetName } from "./schema.js";
+import { DATASET_NAMES, type DataConfig, type DatasetName } from "./schema.js";
+import { deriveSeed } from "../random.js";
 import type { Dataset, InMemoryDataset, Split } from "./types.js";
 import { imageBytes } from "./types.js";
 
@@ -90,3 +91,28 @@ export async function findDataset(name: DatasetName, options: SearchOptions = {}
 }
 
 export { imageBytes };
+
+/** Open options from a validated `data:` config section and the run's seed. */
+export function openOptionsFromConfig(data: DataConfig, seed: number, extra: { log?: (line: string) => void; manifestPath?: string } = {}): SearchOptions & OpenOptions {
+  return {
+    ...(data.root ? { root: data.root } : {}),
+    ...(data.resize ? { resize: data.resize } : {}),
+    coarseLabels: data.coarseLabels,
+    unlabeled: data.stl10.unlabeled,
+    ...(data.stl10.fold !== undefined ? { fold: data.stl10.fold } : {}),
+    boundingBox: data.stanfordCars.boundingBox,
+    minImagesPerClass: data.vmmrdb.minImagesPerClass,
+    validationFraction: data.validationFraction,
+    testFraction: data.vmmrdb.testFraction,
+    splitSeed: deriveSeed(seed, "data:split"),
+    ...(data.vmmrdb.manifest ?? extra.manifestPath ? { manifestPath: data.vmmrdb.manifest ?? extra.manifestPath } : {}),
+    ...(data.cacheDir ? { cacheDir: data.cacheDir } : {}),
+    ...(data.decodeConcurrency ? { decodeConcurrency: data.decodeConcurrency } : {}),
+    ...(extra.log ? { log: extra.log } : {}),
+  };
+}
+
+export { streamBatches, epochOrder, type StreamOptions } from "./stream.js";
+export { augmentBatch, augmentOptionsFromConfig, augmentedShape, type AugmentOptions, type FloatBatch } from "./augment.js";
+export { isFileDataset, DEFAULT_FILE_IMAGE_SIZE, type FileDataset, type PreparedSplit } from "./file-dataset.js";
+export { defaultCacheDir } from "./cache.js";

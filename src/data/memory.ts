@@ -17,6 +17,10 @@ export function memorySplit(name: string, images: Uint8Array, labels: Int32Array
     count: labels.length,
     labels,
     async read(indices: ArrayLike<number>): Promise<Batch> {
+      // Reading the whole split in order (loadInMemory) shares the bytes instead of copying.
+      if (isIdentity(indices, labels.length)) {
+        return { images, labels, indices: Int32Array.from(indices), count: labels.length, shape };
+      }
       return gatherBatch(images, labels, shape, indices);
     },
   };
@@ -41,7 +45,34 @@ export function gatherBatch(images: Uint8Array, labels: Int32Array, shape: Image
   return { images: batch, labels: batchLabels, indices: batchIndices, count, shape };
 }
 
-/** A split that is already a contiguous range of the source: no copy. */
-export function wholeSplit(images: Uint8Array, labels: Int32Array): { images: Uint8Array; labels: Int32Array; count: number } {
-  return { images, labels, count: labels.length };
+function isIdentity(indices: ArrayLike<number>, count: number): boolean {
+  if (indices.length !== count) return false;
+  for (let index = 0; index < count; index++) if (indices[index] !== index) return false;
+  return true;
+}
+
+/**
+ * Planar (R plane, G plane, B plane) image at `source[sourceOffset…]` into HWC at
+ * `target[targetOffset…]`. `columnMajor`: each plane stores columns (STL-10), else rows
+ * (CIFAR).
+ */
+export function planarToInterleaved(
+  source: Uint8Array,
+  sourceOffset: number,
+  target: Uint8Array,
+  targetOffset: number,
+  shape: ImageShape,
+  columnMajor: boolean,
+): void {
+  const [height, width, channels] = shape;
+  const plane = height * width;
+  for (let channel = 0; channel < channels; channel++) {
+    const planeStart = sourceOffset + channel * plane;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const from = planeStart + (columnMajor ? x * height + y : y * width + x);
+        target[targetOffset + (y * width + x) * channels + channel] = source[from];
+      }
+    }
+  }
 }

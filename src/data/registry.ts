@@ -4,7 +4,11 @@
  * Every dataset module, by name, and the search that finds a dataset's files.
  */
 import { UserError } from "../errors.js";
+import { cifar100 } from "./loaders/cifar100.js";
 import { fashionMnist, mnist } from "./loaders/idx-mnist.js";
+import { stanfordCars } from "./loaders/stanford-cars.js";
+import { stl10 } from "./loaders/stl10.js";
+import { vmmrdb } from "./loaders/vmmrdb.js";
 import type { DatasetModule, Found } from "./loader.js";
 import { candidateFolders, isDirectory, notFoundError, type SearchOptions } from "./locate.js";
 import { DATASET_NAMES, type DatasetName } from "./schema.js";
@@ -12,7 +16,11 @@ import { DATASET_NAMES, type DatasetName } from "./schema.js";
 export const DATASET_MODULES: Record<DatasetName, DatasetModule> = {
   mnist,
   "fashion-mnist": fashionMnist,
-} as Record<DatasetName, DatasetModule>;
+  cifar100,
+  stl10,
+  "stanford-cars": stanfordCars,
+  vmmrdb,
+};
 
 export function datasetModule(name: string): DatasetModule {
   const module = (DATASET_MODULES as Record<string, DatasetModule | undefined>)[name];

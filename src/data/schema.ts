@@ -52,5 +52,35 @@ export const dataSchema = z.strictObject({
     .strictObject({ mean: z.array(z.number()).min(1), std: z.array(z.number().positive()).min(1) })
     .optional(),
   augment: augmentSchema.prefault({}),
+  /** Folder of the resized-image cache (Stanford Cars, VMMRdb); default `$QHYBRID_CACHE` or ~/.cache/qhybrid. */
+  cacheDir: z.string().min(1).optional(),
+  /** Batches read and decoded ahead of the trainer (memory: (prefetch+1) batches). */
+  prefetch: z.number().int().min(0).max(64).default(2),
+  /** Images decoded at once; default: the number of CPUs. */
+  decodeConcurrency: z.number().int().positive().optional(),
+  stl10: z
+    .strictObject({
+      /** Train on one of the 10 predefined folds of 1,000 images (0–9) instead of all 5,000. */
+      fold: z.number().int().min(0).max(9).optional(),
+      /** Also open the 100,000-image unlabeled split. */
+      unlabeled: z.boolean().default(false),
+    })
+    .prefault({}),
+  stanfordCars: z
+    .strictObject({
+      /** Crop each image to its annotated bounding box before resizing. */
+      boundingBox: z.boolean().default(false),
+    })
+    .prefault({}),
+  vmmrdb: z
+    .strictObject({
+      /** Classes with fewer usable images are dropped before splitting. */
+      minImagesPerClass: z.number().int().min(2).default(5),
+      /** Fraction of each class held out for test (at least one image); validation uses validationFraction. */
+      testFraction: z.number().gt(0).lt(1).default(0.15),
+      /** Split manifest to reuse or write; default: in the cache folder, named by the split options. */
+      manifest: z.string().min(1).optional(),
+    })
+    .prefault({}),
 });
 export type DataConfig = z.infer<typeof dataSchema>;

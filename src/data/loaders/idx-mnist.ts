@@ -8,7 +8,7 @@
  */
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { DataFileError, readMaybeGzip } from "../files.js";
+import { DataFileError, readHead, readMaybeGzip } from "../files.js";
 import { parseIdx } from "../formats/idx.js";
 import type { DatasetModule, Found } from "../loader.js";
 import { listFilesShallow } from "../locate.js";
@@ -78,10 +78,10 @@ function foundIdx(name: DatasetName, classNames: string[], root: string, files: 
     layout: gz ? "IDX (gzip)" : "IDX",
     async splitSizes() {
       const [train, test] = await Promise.all([
-        readIdxImages(join(root, files["train-images"])),
-        readIdxImages(join(root, files["test-images"])),
+        idxCount(join(root, files["train-images"])),
+        idxCount(join(root, files["test-images"])),
       ]);
-      return { train: train.length / PIXELS, test: test.length / PIXELS };
+      return { train, test };
     },
     async open(): Promise<Dataset> {
       const [trainImages, trainLabels, testImages, testLabels] = await Promise.all([
@@ -144,6 +144,13 @@ export async function readIdxImages(path: string): Promise<Uint8Array> {
     throw new DataFileError(path, 8, `images are ${dims[1]}×${dims[2]}, expected 28×28`);
   }
   return data;
+}
+
+/** The first dimension of an IDX file, from its header alone. */
+async function idxCount(path: string): Promise<number> {
+  const head = await readHead(path, 8);
+  if (head.length < 8 || head[0] !== 0 || head[1] !== 0) throw new DataFileError(path, 0, "not an IDX file");
+  return new DataView(head.buffer, head.byteOffset, 8).getUint32(4, false);
 }
 
 /** Labels of an IDX1 file, checked to be 0–9. */
