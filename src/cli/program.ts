@@ -7,6 +7,7 @@
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { configCommand } from "./commands/config.js";
+import { datasetsCommand } from "./commands/datasets.js";
 import { infoCommand } from "./commands/info.js";
 
 const packageJson = JSON.parse(
@@ -30,10 +31,12 @@ Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error, 130 in
 Examples:
   qhybrid info                         backend, versions, dataset locations
   qhybrid config check configs/mnist-hybrid.yaml --set training.epochs=3
+  qhybrid datasets list                where each dataset was looked for and found
 `,
     );
   program.addCommand(infoCommand());
   program.addCommand(configCommand());
+  program.addCommand(datasetsCommand());
   applyToAll(program, (command) => {
     command.exitOverride();
     command.configureOutput({ writeErr: (text) => process.stderr.write(text) });

@@ -116,3 +116,5 @@ export { streamBatches, epochOrder, type StreamOptions } from "./stream.js";
 export { augmentBatch, augmentOptionsFromConfig, augmentedShape, type AugmentOptions, type FloatBatch } from "./augment.js";
 export { isFileDataset, DEFAULT_FILE_IMAGE_SIZE, type FileDataset, type PreparedSplit } from "./file-dataset.js";
 export { defaultCacheDir } from "./cache.js";
+export { checkDataset, type DatasetCheck, type SplitCheck } from "./check.js";
+export { downloadDataset, downloadTarget, stanfordCarsInstructions, type DownloadResult } from "./download.js";
