@@ -65,123 +65,118 @@ function initialState(plan: Plan, args: RunArguments): EngineState {
   }
 }
 
-/** A one-qubit state: host constant, or a tensor [B,2] (real) / [B,4] (re0, re1, im0, im1). */
-type WireVector = { kind: "constant"; re: number[]; im: number[] } | { kind: "tensor"; tensor: tf.Tensor2D; complex: boolean };
+/**
+ * One component of a one-qubit state, as a function of the batch: a host constant, or a
+ * row tensor [1, B] (batch last, so that every op below is a contiguous same-shape or
+ * scalar op: on tfjs-backend-wasm, column slices, concatenation along the last axis and
+ * broadcasting binary ops are 10-100× slower per element than these).
+ */
+type Component = number | tf.Tensor2D;
 
-function applyHost(m: ComplexMatrix, re: number[], im: number[]): { re: number[]; im: number[] } {
-  const outRe = [0, 0], outIm = [0, 0];
+function scaleComponent(value: Component, factor: number): Component {
+  if (factor === 0) return 0;
+  if (typeof value === "number") return value * factor;
+  return factor === 1 ? value : tf.mul(value, factor);
+}
+
+function addComponents(a: Component, b: Component): Component {
+  if (typeof a === "number" && typeof b === "number") return a + b;
+  if (typeof a === "number") return a === 0 ? b : tf.add(b, a);
+  if (typeof b === "number") return b === 0 ? a : tf.add(a, b);
+  return tf.add(a, b);
+}
+
+function multiplyComponents(a: Component, b: Component): Component {
+  if (typeof a === "number" && typeof b === "number") return a * b;
+  if (typeof a === "number") return scaleComponent(b, a);
+  if (typeof b === "number") return scaleComponent(a, b);
+  return tf.mul(a, b);
+}
+
+/** A one-qubit state (re0, re1, im0, im1). */
+type WireState = [Component, Component, Component, Component];
+
+/** G·v for a 2×2 complex matrix whose entries are coefficient × per-sample factor. */
+function applyWireMatrix(v: WireState, m: ComplexMatrix, factor: Component): WireState {
+  const out: WireState = [0, 0, 0, 0];
   for (let a = 0; a < 2; a++) {
+    let re: Component = 0, im: Component = 0;
     for (let b = 0; b < 2; b++) {
       const mr = m.real[a * 2 + b], mi = m.imaginary[a * 2 + b];
-      outRe[a] += mr * re[b] - mi * im[b];
-      outIm[a] += mr * im[b] + mi * re[b];
+      re = addComponents(re, addComponents(scaleComponent(v[b], mr), scaleComponent(v[2 + b], -mi)));
+      im = addComponents(im, addComponents(scaleComponent(v[2 + b], mr), scaleComponent(v[b], mi)));
     }
+    out[a] = multiplyComponents(re, factor);
+    out[2 + a] = multiplyComponents(im, factor);
   }
-  return { re: outRe, im: outIm };
+  return out;
 }
 
-const isRealMatrix = (m: ComplexMatrix): boolean => m.imaginary.every((v) => v === 0);
-
-/** v·E(M) for a tensor vector: the real [2,2] Mᵀ when both are real, else the 4×4 embedding. */
-function applyConstantToTensor(v: Extract<WireVector, { kind: "tensor" }>, m: ComplexMatrix): Extract<WireVector, { kind: "tensor" }> {
-  if (!v.complex && isRealMatrix(m)) {
-    const mt = tf.tensor2d([m.real[0], m.real[2], m.real[1], m.real[3]], [2, 2]);
-    return { kind: "tensor", tensor: matMulConstant(v.tensor, mt), complex: false };
-  }
-  const tensor = v.complex ? v.tensor : (tf.concat([v.tensor, tf.zerosLike(v.tensor)], 1) as tf.Tensor2D);
-  const e = tf.tensor2d(embedUnitary(m, 1, [-1, 0], [-1, 0]), [4, 4]);
-  return { kind: "tensor", tensor: matMulConstant(tensor, e), complex: true };
-}
-
-function addVectors(a: Extract<WireVector, { kind: "tensor" }>, b: Extract<WireVector, { kind: "tensor" }>): Extract<WireVector, { kind: "tensor" }> {
-  if (a.complex === b.complex) return { kind: "tensor", tensor: tf.add(a.tensor, b.tensor), complex: a.complex };
-  const widen = (v: tf.Tensor2D): tf.Tensor2D => tf.concat([v, tf.zerosLike(v)], 1) as tf.Tensor2D;
-  return { kind: "tensor", tensor: tf.add(a.complex ? a.tensor : widen(a.tensor), b.complex ? b.tensor : widen(b.tensor)), complex: true };
-}
-
-function constantRow(re: number[], im: number[]): Extract<WireVector, { kind: "tensor" }> {
-  const complex = im.some((v) => v !== 0);
-  return { kind: "tensor", tensor: tf.tensor2d(complex ? [...re, ...im] : re, [1, complex ? 4 : 2]), complex };
-}
-
-function scaleVector(v: Extract<WireVector, { kind: "tensor" }>, factor: tf.Tensor2D): Extract<WireVector, { kind: "tensor" }> {
-  return { kind: "tensor", tensor: tf.mul(v.tensor, factor), complex: v.complex };
-}
-
-/** G(θ)·v with per-sample cos, sin of aθ ([B,1] each). */
-function applyPerSample(v: WireVector, form: GateForm, c: tf.Tensor2D, s: tf.Tensor2D): Extract<WireVector, { kind: "tensor" }> {
-  if (v.kind === "constant") {
-    const a = applyHost(form.alpha, v.re, v.im), b = applyHost(form.beta, v.re, v.im), g = applyHost(form.gamma, v.re, v.im);
-    return addVectors(addVectors(constantRow(a.re, a.im), scaleVector(constantRow(b.re, b.im), c)), scaleVector(constantRow(g.re, g.im), s));
-  }
-  const a = applyConstantToTensor(v, form.alpha), b = applyConstantToTensor(v, form.beta), g = applyConstantToTensor(v, form.gamma);
-  return addVectors(addVectors(a, scaleVector(b, c)), scaleVector(g, s));
+function sumStates(states: WireState[]): WireState {
+  return [0, 1, 2, 3].map((i) => states.reduce<Component>((sum, state) => addComponents(sum, state[i]), 0)) as WireState;
 }
 
 function productState(wireGates: PrimitiveGate[][], inputs: tf.Tensor2D, n: number): EngineState {
   const batch = inputs.shape[0];
-  // One cos/sin evaluation for every per-sample angle of the prefix.
+  const features = inputs.shape[1];
+  const columns = (features === 1 ? inputs.reshape([1, batch]) : tf.transpose(inputs)) as tf.Tensor2D;
+  // One cos/sin evaluation for every per-sample angle of the prefix, on [gates, B].
   const sampleGates = wireGates.flat().filter((gate) => gate.angle?.kind === "input");
-  const columns = sampleGates.map((gate) => (gate.angle as Extract<AngleSource, { kind: "input" }>).index);
+  const rows = sampleGates.map((gate) => (gate.angle as Extract<AngleSource, { kind: "input" }>).index);
   const factors = sampleGates.map((gate) => (gate.angle as Extract<AngleSource, { kind: "input" }>).scale * (gate.form.frequency ?? 1));
-  const contiguous = columns.every((column, i) => column === columns[0] + i);
+  // Selecting and scaling the angle rows is one product [G, F]·[F, B]: on wasm a matMul
+  // with a one-hot row is ~30× faster than tf.slice of the same row.
   let angles: tf.Tensor2D;
-  if (contiguous) {
-    angles = columns.length === inputs.shape[1] ? inputs : tf.slice(inputs, [0, columns[0]], [batch, columns.length]);
+  if (rows.length === features && rows.every((feature, g) => feature === g) && factors.every((f) => f === factors[0])) {
+    angles = tf.mul(columns, factors[0]);
   } else {
-    angles = tf.concat(columns.map((column) => tf.slice(inputs, [0, column], [batch, 1])), 1) as tf.Tensor2D;
+    const selection = new Float32Array(sampleGates.length * features);
+    rows.forEach((feature, g) => (selection[g * features + feature] = factors[g]));
+    angles = matMulConstant(tf.tensor2d(selection, [sampleGates.length, features]), columns);
   }
-  const sameFactor = factors.every((f) => f === factors[0]);
-  angles = tf.mul(angles, sameFactor ? factors[0] : tf.tensor1d(factors));
   const [cosAll, sinAll] = cosSin(angles) as [tf.Tensor2D, tf.Tensor2D];
-  const column = (t: tf.Tensor2D, i: number): tf.Tensor2D => (sampleGates.length === 1 ? t : tf.slice(t, [0, i], [batch, 1]));
-
+  const row = (t: tf.Tensor2D, i: number): tf.Tensor2D => {
+    if (sampleGates.length === 1) return t;
+    const pick = new Float32Array(sampleGates.length);
+    pick[i] = 1;
+    return matMulConstant(tf.tensor2d(pick, [1, sampleGates.length]), t);
+  };
   let sampleIndex = 0;
-  const vectors: WireVector[] = wireGates.map((gates) => {
-    let v: WireVector = { kind: "constant", re: [1, 0], im: [0, 0] };
+  const states: WireState[] = wireGates.map((gates) => {
+    let v: WireState = [1, 0, 0, 0];
     for (const gate of gates) {
       if (gate.angle?.kind === "input") {
-        v = applyPerSample(v, gate.form, column(cosAll, sampleIndex), column(sinAll, sampleIndex));
+        const c = row(cosAll, sampleIndex), s = row(sinAll, sampleIndex);
         sampleIndex++;
+        v = sumStates([applyWireMatrix(v, gate.form.alpha, 1), applyWireMatrix(v, gate.form.beta, c), applyWireMatrix(v, gate.form.gamma, s)]);
       } else {
-        const m = formMatrix(gate.form, gate.angle?.kind === "constant" ? gate.angle.value : 0);
-        v = v.kind === "constant" ? { kind: "constant", ...applyHost(m, v.re, v.im) } : applyConstantToTensor(v, m);
+        v = applyWireMatrix(v, formMatrix(gate.form, gate.angle?.kind === "constant" ? gate.angle.value : 0), 1);
       }
     }
     return v;
   });
 
-  // Kronecker product, wire 0 most significant; real and imaginary parts kept apart.
-  type Parts = { re: tf.Tensor2D; im: tf.Tensor2D | null };
-  const parts = (v: WireVector): Parts => {
-    if (v.kind === "constant") {
-      return { re: tf.tensor2d(v.re, [1, 2]), im: v.im.some((x) => x !== 0) ? tf.tensor2d(v.im, [1, 2]) : null };
-    }
-    if (!v.complex) return { re: v.tensor, im: null };
-    const rows = v.tensor.shape[0];
-    return { re: tf.slice(v.tensor, [0, 0], [rows, 2]), im: tf.slice(v.tensor, [0, 2], [rows, 2]) };
-  };
-  const outer = (a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D => {
-    const width = a.shape[1];
-    return tf.mul(a.reshape([a.shape[0], width, 1]), b.reshape([b.shape[0], 1, 2])).reshape([-1, width * 2]) as tf.Tensor2D;
-  };
-  let acc = parts(vectors[0]);
-  for (let w = 1; w < n; w++) {
-    const next = parts(vectors[w]);
-    let re = outer(acc.re, next.re);
-    let im: tf.Tensor2D | null = null;
-    if (acc.im && next.im) re = tf.sub(re, outer(acc.im, next.im));
-    if (acc.im) im = outer(acc.im, next.re);
-    if (next.im) {
-      const cross = outer(acc.re, next.im);
-      im = im ? tf.add(im, cross) : cross;
-    }
-    acc = { re, im };
+  // Kronecker product, wire 0 most significant: amplitude j = Π_w v_w[bit_w(j)].
+  let re: Component[] = [1], im: Component[] = [0];
+  for (const v of states) {
+    const nextRe: Component[] = [], nextIm: Component[] = [];
+    re.forEach((ar, index) => {
+      const ai = im[index];
+      for (let bit = 0; bit < 2; bit++) {
+        const br = v[bit], bi = v[2 + bit];
+        nextRe.push(addComponents(multiplyComponents(ar, br), scaleComponent(multiplyComponents(ai, bi), -1)));
+        nextIm.push(addComponents(multiplyComponents(ar, bi), multiplyComponents(ai, br)));
+      }
+    });
+    re = nextRe;
+    im = nextIm;
   }
+  const ones = tf.ones([1, batch]) as tf.Tensor2D;
+  const asRow = (value: Component): tf.Tensor2D => (typeof value === "number" ? (value === 1 ? ones : tf.mul(ones, value)) : value);
+  const complex = im.some((value) => value !== 0);
+  const stacked = tf.concat((complex ? [...re, ...im] : re).map(asRow), 0);
   const wires = Array.from({ length: n }, (_, w) => w);
-  const broadcast = (t: tf.Tensor2D): tf.Tensor2D => (t.shape[0] === batch ? t : (tf.tile(t, [batch, 1]) as tf.Tensor2D));
-  if (acc.im === null) return { tensor: broadcast(acc.re), axes: wires, batch };
-  return { tensor: tf.concat([broadcast(acc.re), broadcast(acc.im)], 1) as tf.Tensor2D, axes: [-1, ...wires], batch };
+  return { tensor: tf.transpose(stacked) as tf.Tensor2D, axes: complex ? [-1, ...wires] : wires, batch };
 }
 
 function applyDense(state: EngineState, step: Extract<Step, { kind: "dense" }>, args: RunArguments): EngineState {
