@@ -6,13 +6,24 @@
  * on it. Registration is idempotent.
  */
 import * as tf from "@tensorflow/tfjs";
+import { conv2dBackpropFilterConfig } from "./conv2d-backprop-filter.js";
+import { conv2dBackpropInputConfig } from "./conv2d-backprop-input.js";
+import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from "./depthwise-backprop.js";
+import { matMulConfigs } from "./matmul.js";
+import { maxPoolGradConfig } from "./max-pool-grad.js";
 
-/** Kernel configs added to the wasm backend, filled by the kernel modules of this folder. */
-const WASM_TRAINING_KERNELS: tf.KernelConfig[] = [];
+/**
+ * Kernel configs added to the wasm backend (replacing the shipped one where there is one).
+ * Built on demand: the matmul wrappers capture the shipped kernels, which exist only once
+ * @tensorflow/tfjs-backend-wasm has been imported.
+ */
+export function wasmTrainingKernels(): tf.KernelConfig[] {
+  return [conv2dBackpropFilterConfig, conv2dBackpropInputConfig, depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig, maxPoolGradConfig, ...matMulConfigs()];
+}
 
 export function registerWasmTrainingKernels(): string[] {
   const registered: string[] = [];
-  for (const config of WASM_TRAINING_KERNELS) {
+  for (const config of wasmTrainingKernels()) {
     if (tf.getKernel(config.kernelName, "wasm") !== undefined) tf.unregisterKernel(config.kernelName, "wasm");
     tf.registerKernel(config);
     registered.push(config.kernelName);
