@@ -12,7 +12,7 @@ import type { AngleSource } from "../circuit.js";
 import type { ComplexMatrix } from "../gates.js";
 import { blockAngleGradient, blockUnitary, embedUnitary, unembedGradient, type DenseGate } from "./dense.js";
 import { formMatrix, type GateForm } from "./gate-forms.js";
-import { applyTrailingMatrix, bringToEnd, complexify, cosSin, isComplex, matMulConstant, type EngineState } from "./kernels.js";
+import { applyTrailingMatrix, bringToEnd, complexify, constantMatMul, cosSin, isComplex, type EngineState } from "./kernels.js";
 import type { Plan, PrimitiveGate, Step } from "./plan.js";
 
 /** ε added to the squared norm before dividing in amplitude embedding (a zero sample gives the zero vector, not NaN). */
@@ -132,14 +132,14 @@ function productState(wireGates: PrimitiveGate[][], inputs: tf.Tensor2D, n: numb
   } else {
     const selection = new Float32Array(sampleGates.length * features);
     rows.forEach((feature, g) => (selection[g * features + feature] = factors[g]));
-    angles = matMulConstant(tf.tensor2d(selection, [sampleGates.length, features]), columns);
+    angles = constantMatMul(tf.tensor2d(selection, [sampleGates.length, features]), columns);
   }
   const [cosAll, sinAll] = cosSin(angles) as [tf.Tensor2D, tf.Tensor2D];
   const row = (t: tf.Tensor2D, i: number): tf.Tensor2D => {
     if (sampleGates.length === 1) return t;
     const pick = new Float32Array(sampleGates.length);
     pick[i] = 1;
-    return matMulConstant(tf.tensor2d(pick, [1, sampleGates.length]), t);
+    return constantMatMul(tf.tensor2d(pick, [1, sampleGates.length]), t);
   };
   let sampleIndex = 0;
   const states: WireState[] = wireGates.map((gates) => {

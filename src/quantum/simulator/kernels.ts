@@ -61,6 +61,19 @@ export function matMulConstant(a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D {
   return product(a) as tf.Tensor2D;
 }
 
+/** c·x where c is a constant on the left (gradient for x only). */
+export function constantMatMul(c: tf.Tensor2D, x: tf.Tensor2D): tf.Tensor2D {
+  const product = tf.customGrad((...args: CustomArgs) => {
+    const [input, save] = args as [tf.Tensor, tf.GradSaveFunc];
+    save([c]);
+    return {
+      value: tf.matMul(c, input as tf.Tensor2D),
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy as tf.Tensor2D)],
+    };
+  });
+  return product(x) as tf.Tensor2D;
+}
+
 /**
  * Element count above which cos/sin are evaluated by polynomial instead of tf.cos/tf.sin:
  * wasm's Cos/Sin cost ~27 ns per element, the ~30 SIMD mul/adds below ~10 ns. Below it
