@@ -54,12 +54,14 @@ function untransposed(kernelName: string): tf.KernelFunc {
   }) as unknown as tf.KernelFunc;
 }
 
+let configs: tf.KernelConfig[] | undefined;
+
 /** Captures the shipped kernels (once) and returns the configs that replace them. */
 export function matMulConfigs(): tf.KernelConfig[] {
-  return ["BatchMatMul", "_FusedMatMul"].map((kernelName) => {
+  return (configs ??= ["BatchMatMul", "_FusedMatMul"].map((kernelName) => {
     // The shipped setupFunc binds the wasm function that `original` calls; keep it so that a
     // re-initialised backend still runs it.
     const { setupFunc } = rememberShipped(kernelName);
     return { kernelName, backendName: "wasm", setupFunc, kernelFunc: untransposed(kernelName) };
-  });
+  }));
 }
