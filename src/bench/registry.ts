@@ -4,8 +4,9 @@
  * Every benchmark workload `npm run bench` knows, in the order they run.
  */
 import type { Workload } from "./workload.js";
+import { evalMnistRobustness } from "./workloads/eval-mnist-robustness.js";
 import { hybridHead } from "./workloads/hybrid-head.js";
 import { qplr10q } from "./workloads/qplr-10q.js";
 import { quanvMnist } from "./workloads/quanv-mnist.js";
 
-export const WORKLOADS: Workload[] = [hybridHead, quanvMnist, qplr10q];
+export const WORKLOADS: Workload[] = [hybridHead, quanvMnist, qplr10q, evalMnistRobustness];

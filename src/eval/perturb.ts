@@ -88,10 +88,20 @@ export function rotationTable(height: number, width: number, degrees: number): R
   return { indices, weights };
 }
 
+/** Tables by "HxW@degrees": an evaluation rotates every batch by the same few angles. */
+const ROTATION_TABLES = new Map<string, RotationTable>();
+
 export function rotate(images: tf.Tensor4D, degrees: number): tf.Tensor4D {
   const [count, height, width, channels] = images.shape;
   if (degrees % 360 === 0) return images.clone();
-  const { indices, weights } = rotationTable(height, width, degrees);
+  const key = `${height}x${width}@${degrees}`;
+  let table = ROTATION_TABLES.get(key);
+  if (table === undefined) {
+    table = rotationTable(height, width, degrees);
+    if (ROTATION_TABLES.size >= 64) ROTATION_TABLES.delete(ROTATION_TABLES.keys().next().value!);
+    ROTATION_TABLES.set(key, table);
+  }
+  const { indices, weights } = table;
   return tf.tidy(() => {
     const flat = tf.reshape(images, [count, height * width, channels]);
     const padded = tf.concat([flat, tf.zeros([count, 1, channels])], 1);
