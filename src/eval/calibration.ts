@@ -244,6 +244,8 @@ export interface TemperatureFit {
   nllAfter: number;
   /** Objective evaluations the search used. */
   evaluations: number;
+  /** True when T ended at an end of TEMPERATURE_RANGE (the optimum may lie beyond it). */
+  atSearchBound: boolean;
 }
 
 export const TEMPERATURE_RANGE: readonly [number, number] = [0.01, 100];
@@ -277,8 +279,10 @@ export function fitTemperature(logits: Float32Array, labels: Int32Array, toleran
     evaluations++;
   }
   const temperature = Math.exp((low + high) / 2);
+  const [lowest, highest] = TEMPERATURE_RANGE;
   return {
     temperature,
+    atSearchBound: temperature <= lowest * (1 + 1e-4) || temperature >= highest * (1 - 1e-4),
     nllBefore: temperatureNll(logits, labels, 1),
     nllAfter: temperatureNll(logits, labels, temperature),
     evaluations,

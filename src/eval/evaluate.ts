@@ -87,6 +87,8 @@ export interface CalibrationSummary {
 
 export interface TemperatureScalingResult {
   temperature: number;
+  /** T ended at an end of the search range [0.01, 100]: the best T may lie beyond it. */
+  atSearchBound: boolean;
   validationCount: number;
   validationNllBefore: number;
   validationNllAfter: number;
@@ -242,6 +244,7 @@ export async function evaluateModel(input: EvaluationInput): Promise<EvaluationR
     const after = calibrationMetrics(softmaxRows(cleanLogits, classCount, fit.temperature), input.labels, bins);
     temperatureScaling = {
       temperature: fit.temperature,
+      atSearchBound: fit.atSearchBound,
       validationCount: input.validation.labels.length,
       validationNllBefore: fit.nllBefore,
       validationNllAfter: fit.nllAfter,

@@ -81,7 +81,7 @@ export function evaluationMarkdown(result: EvaluationResult, options: MarkdownOp
     lines.push(
       "## Temperature scaling",
       "",
-      `T = ${formatMetric("temperature", scaling.temperature)}, fitted on ${scaling.validationCount} validation images by minimising NLL (validation NLL ${formatMetric("nll", scaling.validationNllBefore)} → ${formatMetric("nll", scaling.validationNllAfter)}). Accuracy is unchanged by T.`,
+      `T = ${formatMetric("temperature", scaling.temperature)}, fitted on ${scaling.validationCount} validation images by minimising NLL (validation NLL ${formatMetric("nll", scaling.validationNllBefore)} → ${formatMetric("nll", scaling.validationNllAfter)}). Accuracy is unchanged by T.${scaling.atSearchBound ? " T stopped at an end of the search range [0.01, 100], so the best T may lie beyond it." : ""}`,
       "",
       ...table(
         ["Metric", "Before (T = 1)", `After (T = ${scaling.temperature.toFixed(4)})`],

@@ -126,6 +126,7 @@ describe("temperature scaling", () => {
     const fit = fitTemperature(logits, labels);
     assert.ok(fit.temperature > 2.5 && fit.temperature < 3.5, `T = ${fit.temperature}`);
     assert.ok(fit.nllAfter < fit.nllBefore);
+    assert.equal(fit.atSearchBound, false);
     close(fit.nllBefore, temperatureNll(logits, labels, 1), 1e-9);
   });
 
@@ -134,6 +135,12 @@ describe("temperature scaling", () => {
     const { temperature, nllAfter } = fitTemperature(logits, labels);
     assert.ok(temperatureNll(logits, labels, temperature * 1.01) >= nllAfter);
     assert.ok(temperatureNll(logits, labels, temperature / 1.01) >= nllAfter);
+  });
+
+  it("perfectly separable logits push T to the lower end of the range and say so", () => {
+    const fit = fitTemperature(new Float32Array([1, 0, 0, 1]), new Int32Array([0, 1]));
+    assert.equal(fit.atSearchBound, true);
+    assert.ok(fit.temperature < 0.0101);
   });
 
   it("softmax with temperature matches the closed form for two classes", () => {
