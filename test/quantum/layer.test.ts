@@ -101,7 +101,7 @@ describe("the quantum layer", () => {
     [0, 1, 2].forEach((index, k) => (w[index] = fixed[k]));
     const features = tf.tensor2d([[0.1, 0.2, 0.3]]);
     const direct = simulate(circuit, features, tf.tensor1d(w)).arraySync();
-    assert.deepEqual((layer.apply(features) as tf.Tensor).arraySync().map((row: number[]) => row.map((v) => Math.round(v * 1e5))), direct.map((row) => row.map((v) => Math.round(v * 1e5))));
+    assert.deepEqual((layer.apply(features) as tf.Tensor2D).arraySync().map((row: number[]) => row.map((v) => Math.round(v * 1e5))), direct.map((row) => row.map((v) => Math.round(v * 1e5))));
     x.dispose();
   });
 
