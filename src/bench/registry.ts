@@ -4,9 +4,10 @@
  * Every benchmark workload `npm run bench` knows, in the order they run.
  */
 import type { Workload } from "./workload.js";
+import { cnnTrainMnist } from "./workloads/cnn-train-mnist.js";
 import { evalMnistRobustness } from "./workloads/eval-mnist-robustness.js";
 import { hybridHead } from "./workloads/hybrid-head.js";
 import { qplr10q } from "./workloads/qplr-10q.js";
 import { quanvMnist } from "./workloads/quanv-mnist.js";
 
-export const WORKLOADS: Workload[] = [hybridHead, quanvMnist, qplr10q, evalMnistRobustness];
+export const WORKLOADS: Workload[] = [cnnTrainMnist, hybridHead, quanvMnist, qplr10q, evalMnistRobustness];

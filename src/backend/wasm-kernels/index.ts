@@ -11,6 +11,7 @@ import { conv2dBackpropInputConfig } from "./conv2d-backprop-input.js";
 import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from "./depthwise-backprop.js";
 import { matMulConfigs } from "./matmul.js";
 import { maxPoolGradConfig } from "./max-pool-grad.js";
+import { reluMaxPoolGradConfig } from "./relu-max-pool-grad.js";
 
 /**
  * Kernel configs added to the wasm backend (replacing the shipped one where there is one).
@@ -18,7 +19,7 @@ import { maxPoolGradConfig } from "./max-pool-grad.js";
  * @tensorflow/tfjs-backend-wasm has been imported.
  */
 export function wasmTrainingKernels(): tf.KernelConfig[] {
-  return [conv2dBackpropFilterConfig, conv2dBackpropInputConfig, depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig, maxPoolGradConfig, ...matMulConfigs()];
+  return [conv2dBackpropFilterConfig, conv2dBackpropInputConfig, depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig, maxPoolGradConfig, reluMaxPoolGradConfig, ...matMulConfigs()];
 }
 
 export function registerWasmTrainingKernels(): string[] {
