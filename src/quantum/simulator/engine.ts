@@ -12,7 +12,7 @@ import type { AngleSource } from "../circuit.js";
 import type { ComplexMatrix } from "../gates.js";
 import { blockAngleGradient, blockUnitary, embedUnitary, unembedGradient, type DenseGate } from "./dense.js";
 import { formMatrix, type GateForm } from "./gate-forms.js";
-import { applyTrailingMatrix, bringToEnd, complexify, constantMatMul, cosSin, isComplex, type EngineState } from "./kernels.js";
+import { applyBlock, bringToEnd, complexify, constantMatMul, cosSin, isComplex, type BlockMatrix, type EngineState } from "./kernels.js";
 import type { Plan, PrimitiveGate, Step } from "./plan.js";
 
 /** ε added to the squared norm before dividing in amplitude embedding (a zero sample gives the zero vector, not NaN). */
@@ -180,43 +180,42 @@ function productState(wireGates: PrimitiveGate[][], inputs: tf.Tensor2D, n: numb
 }
 
 function applyDense(state: EngineState, step: Extract<Step, { kind: "dense" }>, args: RunArguments): EngineState {
-  const complex = isComplex(state);
-  const moved = bringToEnd(state, complex ? [-1, ...step.wires] : step.wires);
-  const width = step.wires.length + (complex ? 1 : 0);
-  const inGlobal = moved.axes.slice(moved.axes.length - width);
-  const outGlobal = complex ? inGlobal : [-1, ...inGlobal];
-  const local = (axis: number): number => (axis === -1 ? -1 : step.wires.indexOf(axis));
-  const inLayout = inGlobal.map(local), outLayout = outGlobal.map(local);
   const k = step.wires.length;
   const gates: DenseGate[] = step.gates.map((gate) => ({
     form: gate.form,
     local: gate.wires.map((w) => step.wires.indexOf(w)),
     angle: angleValue(gate.angle, args.weightValues),
   }));
-  const inSize = 1 << inLayout.length, outSize = 1 << outLayout.length;
-  const trainable = args.weights !== null && step.gates.some((gate) => gate.angle?.kind === "weight");
-  if (!trainable) {
-    const r = tf.tensor2d(embedUnitary(blockUnitary(gates, k), k, inLayout, outLayout), [inSize, outSize]);
-    return applyTrailingMatrix(moved, r, inGlobal, outGlobal, true);
-  }
+  const u = blockUnitary(gates, k);
+  const trainable = step.gates.some((gate) => gate.angle?.kind === "weight");
   const weightCount = args.weightValues.length;
-  const build = tf.customGrad(() => {
-    const u = blockUnitary(gates, k);
-    return {
-      value: tf.tensor2d(embedUnitary(u, k, inLayout, outLayout), [inSize, outSize]),
-      gradFunc: (dy: tf.Tensor | tf.Tensor[]) => {
-        const gradU = unembedGradient((dy as tf.Tensor).dataSync(), k, inLayout, outLayout);
-        const perGate = blockAngleGradient(gates, k, u, gradU.real, gradU.imaginary);
-        const gradWeights = new Float32Array(weightCount);
-        step.gates.forEach((gate, j) => {
-          if (gate.angle?.kind === "weight") gradWeights[gate.angle.index] += perGate[j];
-        });
-        return [tf.tensor1d(gradWeights)];
-      },
-    };
-  });
-  const r = build(args.weights as tf.Tensor1D) as tf.Tensor2D;
-  return applyTrailingMatrix(moved, r, inGlobal, outGlobal, false);
+  const local = (axis: number): number => (axis === -1 ? -1 : step.wires.indexOf(axis));
+  const trailing = isComplex(state) ? [-1, ...step.wires] : step.wires;
+  return applyBlock(
+    state,
+    trailing,
+    (inAxes, outAxes) => {
+      const inLayout = inAxes.map(local), outLayout = outAxes.map(local);
+      const matrix: BlockMatrix = {
+        data: embedUnitary(u, k, inLayout, outLayout),
+        inSize: 1 << inLayout.length,
+        outSize: 1 << outLayout.length,
+      };
+      if (trainable) {
+        matrix.weightGradient = (gradR) => {
+          const gradU = unembedGradient(gradR, k, inLayout, outLayout);
+          const perGate = blockAngleGradient(gates, k, u, gradU.real, gradU.imaginary);
+          const gradWeights = new Float32Array(weightCount);
+          step.gates.forEach((gate, j) => {
+            if (gate.angle?.kind === "weight") gradWeights[gate.angle.index] += perGate[j];
+          });
+          return gradWeights;
+        };
+      }
+      return matrix;
+    },
+    args.weights,
+  );
 }
 
 function applySampleGate(state: EngineState, gate: PrimitiveGate, inputs: tf.Tensor2D): EngineState {

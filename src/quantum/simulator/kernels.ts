@@ -108,19 +108,196 @@ export function cosSin(x: tf.Tensor): [tf.Tensor, tf.Tensor] {
   return [c, s];
 }
 
+/**
+ * Moves the axes at positions [start, start + length) of `axes` to the end: one rank-3
+ * transpose [B·2^before, 2^length, 2^after] → [B·2^before, 2^after, 2^length].
+ * Permutations are always done as a few of these: tfjs-backend-wasm has fast transposes
+ * only up to rank 5; a rank 6–12 transpose of 131k floats took 10–30 ms here, a rank-3
+ * one 0.1 ms.
+ */
+function moveToEnd(tensor: tf.Tensor2D, batch: number, axes: number[], start: number, length: number): { tensor: tf.Tensor2D; axes: number[] } {
+  const after = axes.length - start - length;
+  if (after === 0) return { tensor, axes };
+  const shaped = tensor.reshape([batch << start, 1 << length, 1 << after]);
+  const moved = tf.transpose(shaped, [0, 2, 1]).reshape([batch, -1]) as tf.Tensor2D;
+  return { tensor: moved, axes: [...axes.slice(0, start), ...axes.slice(start + length), ...axes.slice(start, start + length)] };
+}
+
+/** Reorders the binary axes of a state tensor [B, 2^a] from `from` to `to` (same axis ids). */
+export function permuteAxes(tensor: tf.Tensor2D, batch: number, from: readonly number[], to: readonly number[]): tf.Tensor2D {
+  let current = { tensor, axes: [...from] };
+  let i = 0;
+  while (i < to.length && current.axes[i] === to[i]) i++;
+  // Move the rest of `to`, run by run (axes already adjacent and in order), to the end.
+  while (i < to.length) {
+    const start = current.axes.indexOf(to[i]);
+    let length = 1;
+    while (i + length < to.length && current.axes[start + length] === to[i + length]) length++;
+    current = moveToEnd(current.tensor, batch, current.axes, start, length);
+    i += length;
+  }
+  return current.tensor;
+}
+
 /** Transposes so that `trailing` (as a set) are the last axes; keeps their order if they already are. */
 export function bringToEnd(state: EngineState, trailing: readonly number[]): EngineState {
-  const count = trailing.length;
-  const tail = state.axes.slice(state.axes.length - count);
-  if (tail.every((axis) => trailing.includes(axis))) return state;
-  const others = state.axes.filter((axis) => !trailing.includes(axis));
-  // Keep the trailing axes in their current relative order (so -1 stays wherever it was).
-  const moved = state.axes.filter((axis) => trailing.includes(axis));
-  const axes = [...others, ...moved];
-  const perm = [0, ...axes.map((axis) => state.axes.indexOf(axis) + 1)];
-  const shaped = state.tensor.reshape([state.batch, ...state.axes.map(() => 2)]);
-  const tensor = tf.transpose(shaped, perm).reshape([state.batch, -1]) as tf.Tensor2D;
-  return { tensor, axes, batch: state.batch };
+  let current = { tensor: state.tensor, axes: [...state.axes] };
+  // Move each run of trailing axes (in their current order) to the end; the block's matrix
+  // is built for whatever order they end up in, so no further reordering is needed.
+  for (;;) {
+    const count = trailing.length;
+    const firstOutside = current.axes.findIndex((axis, position) => trailing.includes(axis) && position < current.axes.length - count);
+    if (firstOutside < 0) break;
+    let length = 1;
+    while (firstOutside + length < current.axes.length && trailing.includes(current.axes[firstOutside + length])) length++;
+    current = moveToEnd(current.tensor, state.batch, current.axes, firstOutside, length);
+  }
+  return { tensor: current.tensor, axes: current.axes, batch: state.batch };
+}
+
+export interface Move {
+  start: number;
+  length: number;
+  after: number;
+}
+
+/** The moveToEnd steps bringToEnd would do, and the resulting axis order (pure). */
+export function planBringToEnd(axes: readonly number[], trailing: readonly number[]): { moves: Move[]; axes: number[] } {
+  let current = [...axes];
+  const moves: Move[] = [];
+  for (;;) {
+    const count = trailing.length;
+    const first = current.findIndex((axis, position) => trailing.includes(axis) && position < current.length - count);
+    if (first < 0) break;
+    let length = 1;
+    while (first + length < current.length && trailing.includes(current[first + length])) length++;
+    const after = current.length - first - length;
+    moves.push({ start: first, length, after });
+    current = [...current.slice(0, first), ...current.slice(first + length), ...current.slice(first, first + length)];
+  }
+  return { moves, axes: current };
+}
+
+function applyMoves(tensor: tf.Tensor, batch: number, moves: readonly Move[]): tf.Tensor {
+  let t = tensor;
+  for (const { start, length, after } of moves) {
+    t = tf.transpose(t.reshape([batch << start, 1 << length, 1 << after]), [0, 2, 1]);
+  }
+  return t.reshape([batch, -1]);
+}
+
+function undoMoves(tensor: tf.Tensor, batch: number, moves: readonly Move[]): tf.Tensor {
+  let t = tensor;
+  for (let i = moves.length - 1; i >= 0; i--) {
+    const { start, length, after } = moves[i];
+    t = tf.transpose(t.reshape([batch << start, 1 << after, 1 << length]), [0, 2, 1]);
+  }
+  return t.reshape([batch, -1]);
+}
+
+/** A dense block's matrix for given trailing layouts, and how ∂L/∂R maps to ∂L/∂weights. */
+export interface BlockMatrix {
+  data: Float32Array;
+  inSize: number;
+  outSize: number;
+  /** Present when the matrix depends on weights: ∂L/∂R (host, row-major) → ∂L/∂weights. */
+  weightGradient?: (gradR: Float32Array) => Float32Array;
+}
+
+function transposedData(m: BlockMatrix): Float32Array {
+  const out = new Float32Array(m.data.length);
+  for (let i = 0; i < m.inSize; i++) for (let j = 0; j < m.outSize; j++) out[j * m.inSize + i] = m.data[i * m.outSize + j];
+  return out;
+}
+
+/**
+ * Applies a dense block as ONE tfjs op (a custom-gradient op whose inner transposes,
+ * reshapes and product are not taped): tfjs saves every taped op's inputs for the
+ * backward pass by copying them, which on wasm cost more than the block's arithmetic.
+ * Only the block's input rows are saved. `trailing` are the axes the block acts on;
+ * `matrixFor` builds R for the layouts they end up in.
+ */
+export function applyBlock(state: EngineState, trailing: readonly number[], matrixFor: (inAxes: number[], outAxes: number[]) => BlockMatrix, weights: tf.Tensor1D | null): EngineState {
+  const { moves, axes: movedAxes } = planBringToEnd(state.axes, trailing);
+  const complex = isComplex(state);
+  const inAxes = movedAxes.slice(movedAxes.length - trailing.length);
+  const outAxes = complex ? inAxes : [-1, ...inAxes];
+  const matrix = matrixFor(inAxes, outAxes);
+  const batch = state.batch;
+  const trainable = weights !== null && matrix.weightGradient !== undefined;
+  const op = tf.customGrad((...args: CustomArgs) => {
+    const x = args[0] as tf.Tensor;
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    const rows = applyMoves(x, batch, moves).reshape([-1, matrix.inSize]) as tf.Tensor2D;
+    save([rows]);
+    const r = tf.tensor2d(matrix.data, [matrix.inSize, matrix.outSize]);
+    const value = tf.matMul(rows, r).reshape([batch, -1]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const dRows = (dy as tf.Tensor).reshape([-1, matrix.outSize]) as tf.Tensor2D;
+        const rT = tf.tensor2d(transposedData(matrix), [matrix.outSize, matrix.inSize]);
+        const dx = undoMoves(tf.matMul(dRows, rT), batch, moves);
+        if (!trainable) return [dx];
+        const dR = tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dRows);
+        const gradWeights = matrix.weightGradient!(dR.dataSync() as Float32Array);
+        return [dx, tf.tensor1d(gradWeights)];
+      },
+    };
+  });
+  const tensor = (trainable ? op(state.tensor, weights!) : op(state.tensor)) as tf.Tensor2D;
+  const axes = [...movedAxes.slice(0, movedAxes.length - trailing.length), ...outAxes];
+  return { tensor, axes, batch };
+}
+
+/**
+ * Pauli-Z products as one op: out = (x ⊙ x)·Z, Z [2^a, m] a ±1 table for the state's axes;
+ * ∂x = 2x ⊙ (∂out·Zᵀ).
+ */
+export function expectationOp(state: EngineState, zTable: Float32Array, observables: number): tf.Tensor2D {
+  const size = state.tensor.shape[1];
+  const op = tf.customGrad((...args: CustomArgs) => {
+    const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    save([x]);
+    const value = tf.matMul(tf.square(x), tf.tensor2d(zTable, [size, observables]));
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const zT = new Float32Array(zTable.length);
+        for (let i = 0; i < size; i++) for (let o = 0; o < observables; o++) zT[o * size + i] = zTable[i * observables + o];
+        const dSquare = tf.matMul(dy as tf.Tensor2D, tf.tensor2d(zT, [observables, size]));
+        return [tf.mul(tf.mul(saved[0], dSquare), 2)];
+      },
+    };
+  });
+  return op(state.tensor) as tf.Tensor2D;
+}
+
+/**
+ * Probabilities of all basis states, as one op, in the order of the state's wire axes
+ * (the real/imaginary axis moved first and summed). ∂x = 2x ⊙ (∂p repeated over re/im).
+ */
+export function probabilitiesOp(state: EngineState): { tensor: tf.Tensor2D; axes: number[] } {
+  const wires = state.axes.filter((axis) => axis !== -1);
+  if (!isComplex(state)) return { tensor: tf.square(state.tensor), axes: wires };
+  const batch = state.batch;
+  const size = 1 << wires.length;
+  const op = tf.customGrad((...args: CustomArgs) => {
+    const [x, save] = args as [tf.Tensor2D, tf.GradSaveFunc];
+    const ordered = permuteAxes(x, batch, state.axes, [-1, ...wires]);
+    save([ordered]);
+    const value = tf.sum(tf.square(ordered.reshape([batch, 2, size])), 1);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const g = (dy as tf.Tensor).reshape([batch, 1, size]);
+        const both = tf.concat([g, g], 1).reshape([batch, -1]);
+        const dOrdered = tf.mul(tf.mul(saved[0], both), 2) as tf.Tensor2D;
+        return [permuteAxes(dOrdered, batch, [-1, ...wires], state.axes)];
+      },
+    };
+  });
+  return { tensor: op(state.tensor) as tf.Tensor2D, axes: wires };
 }
 
 /** Adds a zero imaginary part: axes gain -1 in front. */
@@ -156,10 +333,7 @@ export function standardParts(state: EngineState, qubits: number): { re: tf.Tens
 
 /** The state tensor with axes in exactly this order. */
 export function bringToOrder(state: EngineState, order: readonly number[]): tf.Tensor2D {
-  if (order.every((axis, i) => state.axes[i] === axis)) return state.tensor;
-  const perm = [0, ...order.map((axis) => state.axes.indexOf(axis) + 1)];
-  const shaped = state.tensor.reshape([state.batch, ...state.axes.map(() => 2)]);
-  return tf.transpose(shaped, perm).reshape([state.batch, -1]) as tf.Tensor2D;
+  return permuteAxes(state.tensor, state.batch, state.axes, order);
 }
 
 /** |amplitude|² per basis state of the wires, summed over the real/imaginary axis: [B, 2^n] in `axes` order without -1. */

@@ -8,7 +8,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Measurement } from "../circuit.js";
 import type { Random } from "../../random.js";
-import { matMulConstant, probabilities, type EngineState } from "./kernels.js";
+import { expectationOp, permuteAxes, probabilitiesOp, type EngineState } from "./kernels.js";
 
 /** Sign table z[index, o] = Π_{w ∈ group o} (−1)^{bit w of index} for a layout of axes (-1 ignored). */
 function zTable(axes: readonly number[], observables: readonly number[][]): Float32Array {
@@ -28,11 +28,9 @@ function zTable(axes: readonly number[], observables: readonly number[][]): Floa
 /** Exact measurement: [B, observables] for expval, [B, 2^|wires|] for probs (first listed wire most significant). */
 export function measureExact(state: EngineState, measurement: Measurement): tf.Tensor2D {
   if (measurement.kind === "expval") {
-    const squared = tf.square(state.tensor);
-    const z = tf.tensor2d(zTable(state.axes, measurement.observables), [1 << state.axes.length, measurement.observables.length]);
-    return matMulConstant(squared, z);
+    return expectationOp(state, zTable(state.axes, measurement.observables), measurement.observables.length);
   }
-  return marginal(probabilities(state), measurement.wires, state.batch);
+  return marginal(probabilitiesOp(state), measurement.wires, state.batch);
 }
 
 /** Probabilities of `wires` (in that order) from probabilities over `axes`. */
@@ -40,9 +38,8 @@ export function marginal(probs: { tensor: tf.Tensor2D; axes: number[] }, wires: 
   const { tensor, axes } = probs;
   if (wires.length === axes.length && wires.every((w, i) => axes[i] === w)) return tensor;
   const rest = axes.filter((axis) => !wires.includes(axis));
-  const perm = [0, ...[...wires, ...rest].map((axis) => axes.indexOf(axis) + 1)];
-  const moved = tf.transpose(tensor.reshape([batch, ...axes.map(() => 2)]), perm);
-  if (rest.length === 0) return moved.reshape([batch, -1]) as tf.Tensor2D;
+  const moved = permuteAxes(tensor, batch, axes, [...wires, ...rest]);
+  if (rest.length === 0) return moved;
   return tf.sum(moved.reshape([batch, 1 << wires.length, 1 << rest.length]), 2) as tf.Tensor2D;
 }
 
