@@ -7,7 +7,9 @@ import type { Workload } from "./workload.js";
 import { cnnTrainMnist } from "./workloads/cnn-train-mnist.js";
 import { evalMnistRobustness } from "./workloads/eval-mnist-robustness.js";
 import { hybridHead } from "./workloads/hybrid-head.js";
+import { loadMnist } from "./workloads/load-mnist.js";
 import { qplr10q } from "./workloads/qplr-10q.js";
 import { quanvMnist } from "./workloads/quanv-mnist.js";
+import { streamJpeg } from "./workloads/stream-jpeg.js";
 
-export const WORKLOADS: Workload[] = [cnnTrainMnist, hybridHead, quanvMnist, qplr10q, evalMnistRobustness];
+export const WORKLOADS: Workload[] = [cnnTrainMnist, hybridHead, quanvMnist, qplr10q, loadMnist, streamJpeg, evalMnistRobustness];
