@@ -9,6 +9,12 @@
  * is a convolution whose batch is ci (x as [Ci,H,W,N]), whose input channels are n, whose
  * filter is dy as [Ho,Wo,N,Co] and whose output pixels are the filter taps (a,b): the forward
  * stride s becomes the dilation and the forward dilation d the stride.
+ *
+ * XNNPACK repacks a convolution's filter whenever it changes, and here the filter is dy:
+ * when the filter is thin (kh·kw·Ci small, the first layer of an image network) that repack
+ * costs more than the arithmetic. Then the patches are gathered instead (im2col, as a
+ * convolution with a constant one-hot filter, which XNNPACK packs once) and dW is one matmul
+ * patchesᵀ·dy.
  */
 import * as tf from "@tensorflow/tfjs";
 import { KernelCalls, cropForNegativePads } from "./kernel-calls.js";
@@ -48,6 +54,8 @@ export function conv2dBackpropFilter({ inputs, backend, attrs }: { inputs: tf.Na
 
 /** Shared with nothing else, but kept apart from the attribute plumbing for reading. */
 function filterGradient(calls: KernelCalls, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
+  if (patchSize <= info.outChannels && explicitPaddingKeepsOutputSize(info)) return filterGradientByPatches(calls, x, dy, info);
   const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
   const xByChannel = calls.transpose(x, [3, 1, 2, 0]);
   const dyAsFilter = calls.transpose(dy, [1, 2, 0, 3]);
@@ -61,6 +69,44 @@ function filterGradient(calls: KernelCalls, x: tf.TensorInfo, dy: tf.TensorInfo,
   });
   const gradient = calls.conv2d(input, dyAsFilter, [dilationHeight, dilationWidth], [strideHeight, strideWidth], pads);
   return calls.transpose(gradient, [1, 2, 0, 3]);
+}
+
+/** False where a rounding mode other than floor decided the output size. */
+function explicitPaddingKeepsOutputSize(info: tf.backend_util.Conv2DInfo): boolean {
+  const { inHeight, inWidth, outHeight, outWidth, strideHeight, strideWidth, effectiveFilterHeight, effectiveFilterWidth, padInfo } = info;
+  return (
+    Math.floor((inHeight + padInfo.top + padInfo.bottom - effectiveFilterHeight) / strideHeight) + 1 === outHeight &&
+    Math.floor((inWidth + padInfo.left + padInfo.right - effectiveFilterWidth) / strideWidth) + 1 === outWidth
+  );
+}
+
+/** One-hot [kh, kw, Ci, kh·kw·Ci] filters per backend, kept for the process (a few KiB each). */
+const patchFilters = new WeakMap<tf.KernelBackend, Map<string, tf.TensorInfo>>();
+
+function patchFilter(backend: tf.KernelBackend, filterHeight: number, filterWidth: number, inChannels: number): tf.TensorInfo {
+  let cache = patchFilters.get(backend);
+  if (cache === undefined) patchFilters.set(backend, (cache = new Map()));
+  const key = `${filterHeight}×${filterWidth}×${inChannels}`;
+  let filter = cache.get(key);
+  if (filter === undefined) {
+    const size = filterHeight * filterWidth * inChannels;
+    const values = new Float32Array(size * size);
+    for (let i = 0; i < size; i++) values[i * size + i] = 1;
+    const shape = [filterHeight, filterWidth, inChannels, size];
+    // Written straight to the backend: not an engine tensor, so no tidy scope can free it.
+    filter = { dataId: backend.write(values, shape, "float32"), shape, dtype: "float32" };
+    cache.set(key, filter);
+  }
+  return filter;
+}
+
+function filterGradientByPatches(calls: KernelCalls, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const { filterHeight, filterWidth, inChannels, outChannels, strideHeight, strideWidth, dilationHeight, dilationWidth, padInfo } = info;
+  const patchSize = filterHeight * filterWidth * inChannels;
+  const patches = calls.conv2d(x, patchFilter(calls.backend, filterHeight, filterWidth, inChannels), [strideHeight, strideWidth], [dilationHeight, dilationWidth], padInfo);
+  const rows = patches.shape[0] * patches.shape[1] * patches.shape[2];
+  const gradient = calls.run("BatchMatMul", { a: calls.reshape(patches, [rows, patchSize]), b: calls.reshape(dy, [rows, outChannels]) }, { transposeA: true, transposeB: false });
+  return calls.reshape(gradient, [filterHeight, filterWidth, inChannels, outChannels]);
 }
 
 export const conv2dBackpropFilterConfig: tf.KernelConfig = {

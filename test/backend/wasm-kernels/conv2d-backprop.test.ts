@@ -37,6 +37,18 @@ function cases(seed: number): Case[] {
         pad,
         dimRoundingMode: typeof pad === "number" ? "floor" : undefined,
       });
+      // Thin filters (kh·kw·Ci ≤ Co) take the im2col path.
+      list.push({
+        batch: 1 + random.integer(3),
+        height: 6 + random.integer(6),
+        width: 6 + random.integer(6),
+        inChannels: 1 + random.integer(2),
+        outChannels: 18,
+        filter: [3, 3],
+        strides: stride,
+        pad,
+        dimRoundingMode: typeof pad === "number" ? "ceil" : undefined,
+      });
     }
   }
   return list;
