@@ -168,21 +168,31 @@ export function rotate(image: Float32Array, height: number, width: number, chann
   const centreY = (height - 1) / 2;
   const centreX = (width - 1) / 2;
   for (let y = 0; y < height; y++) {
+    const dy = y - centreY;
     for (let x = 0; x < width; x++) {
       // Inverse map: where this output pixel came from (y axis points down).
       const dx = x - centreX;
-      const dy = y - centreY;
       const sourceX = cos * dx - sin * dy + centreX;
       const sourceY = sin * dx + cos * dy + centreY;
       const x0 = Math.floor(sourceX);
       const y0 = Math.floor(sourceY);
+      if (x0 < -1 || y0 < -1 || x0 >= width || y0 >= height) continue;
       const fx = sourceX - x0;
       const fy = sourceY - y0;
+      // Corner weights, zeroed for corners outside the image.
+      const inX0 = x0 >= 0, inX1 = x0 + 1 < width, inY0 = y0 >= 0, inY1 = y0 + 1 < height;
+      const w00 = inY0 && inX0 ? (1 - fx) * (1 - fy) : 0;
+      const w01 = inY0 && inX1 ? fx * (1 - fy) : 0;
+      const w10 = inY1 && inX0 ? (1 - fx) * fy : 0;
+      const w11 = inY1 && inX1 ? fx * fy : 0;
+      const a00 = (y0 * width + x0) * channels;
+      const a01 = a00 + channels;
+      const a10 = a00 + width * channels;
+      const a11 = a10 + channels;
+      const target = (y * width + x) * channels;
       for (let c = 0; c < channels; c++) {
-        const sample = (sy: number, sx: number) => (sy >= 0 && sy < height && sx >= 0 && sx < width ? image[(sy * width + sx) * channels + c] : 0);
-        const value =
-          sample(y0, x0) * (1 - fx) * (1 - fy) + sample(y0, x0 + 1) * fx * (1 - fy) + sample(y0 + 1, x0) * (1 - fx) * fy + sample(y0 + 1, x0 + 1) * fx * fy;
-        out[(y * width + x) * channels + c] = value;
+        out[target + c] =
+          (w00 ? image[a00 + c] * w00 : 0) + (w01 ? image[a01 + c] * w01 : 0) + (w10 ? image[a10 + c] * w10 : 0) + (w11 ? image[a11 + c] * w11 : 0);
       }
     }
   }
@@ -238,20 +248,29 @@ export function adjustHue(image: Float32Array, shift: number): void {
     h = (((h / 6 + shift) % 1) + 1) % 1;
     const s = delta / max;
     const v = max;
-    const sector = Math.floor(h * 6);
-    const f = h * 6 - sector;
+    const sector = Math.floor(h * 6) % 6;
+    const f = h * 6 - Math.floor(h * 6);
     const p = v * (1 - s), q = v * (1 - s * f), t = v * (1 - s * (1 - f));
-    const rgb = [[v, t, p], [q, v, p], [p, v, t], [p, q, v], [t, p, v], [v, p, q]][sector % 6];
-    image[at] = rgb[0];
-    image[at + 1] = rgb[1];
-    image[at + 2] = rgb[2];
+    let red: number, green: number, blue: number;
+    switch (sector) {
+      case 0: red = v; green = t; blue = p; break;
+      case 1: red = q; green = v; blue = p; break;
+      case 2: red = p; green = v; blue = t; break;
+      case 3: red = p; green = q; blue = v; break;
+      case 4: red = t; green = p; blue = v; break;
+      default: red = v; green = p; blue = q;
+    }
+    image[at] = red;
+    image[at + 1] = green;
+    image[at + 2] = blue;
   }
 }
 
 export function normalizeInPlace(image: Float32Array, channels: number, mean: number[], std: number[]): void {
-  for (let index = 0; index < image.length; index++) {
-    const c = index % channels;
-    image[index] = (image[index] - (mean.length === 1 ? mean[0] : mean[c])) / (std.length === 1 ? std[0] : std[c]);
+  for (let c = 0; c < channels; c++) {
+    const m = mean.length === 1 ? mean[0] : mean[c];
+    const s = std.length === 1 ? std[0] : std[c];
+    for (let index = c; index < image.length; index += channels) image[index] = (image[index] - m) / s;
   }
 }
 
