@@ -61,7 +61,8 @@ describe("rotation", () => {
     tf.dispose([x, y]);
   });
 
-  for (const side of [4, 5]) {
+  // 4 and 5 rotate by matMul with the interpolation matrix, 33 (1,089 pixels) by gather.
+  for (const side of [4, 5, 33]) {
     it(`by 90 degrees on a ${side}×${side} image equals a transpose then a vertical flip (np.rot90)`, () => {
       const x = randomImages([2, side, side, 3], side);
       const expected = tf.tidy(() => tf.reverse(tf.transpose(x, [0, 2, 1, 3]), 1));
@@ -78,6 +79,18 @@ describe("rotation", () => {
     assert.equal(values[0], 0); // the top-left corner maps outside the image
     assert.ok(Math.abs(values[4 * 9 + 4] - 1) < TOL); // the centre is fixed
     tf.dispose([x, y]);
+  });
+
+  it("the matMul and gather forms agree at 30 degrees", () => {
+    // A 33×33 image (gather) whose centre 31×31 crop, rotated alone (matMul), must match
+    // wherever the rotation of the crop samples only pixels inside the crop.
+    const x = randomImages([1, 33, 33, 2], 12);
+    const big = rotate(x, 30);
+    const small = rotate(tf.slice(x, [0, 1, 1, 0], [1, 31, 31, 2]) as tf.Tensor4D, 30);
+    const inner = tf.slice(big, [0, 12, 12, 0], [1, 9, 9, 2]);
+    const innerSmall = tf.slice(small, [0, 11, 11, 0], [1, 9, 9, 2]);
+    assert.ok(maxAbsDifference(inner, innerSmall) < TOL);
+    tf.dispose([x, big, small, inner, innerSmall]);
   });
 
   it("by 360 degrees and by 4 × 90 degrees returns the image", () => {
