@@ -17,9 +17,9 @@ import type { Circuit } from "./circuit.js";
 import type { ComplexMatrix } from "./gates.js";
 import { embedUnitary } from "./simulator/dense.js";
 import { runPlan } from "./simulator/engine.js";
-import { applyTrailingMatrix, bringToEnd, probabilities, standardParts, type EngineState } from "./simulator/kernels.js";
+import { applyTrailingMatrix, bringToEnd, matMulConstant, probabilities, standardParts, type EngineState } from "./simulator/kernels.js";
 import { marginal, measureExact, sampleEstimate } from "./simulator/measure.js";
-import { planCircuit, type Plan } from "./simulator/plan.js";
+import { planCircuit, splitComponents, type Plan } from "./simulator/plan.js";
 
 export { AMPLITUDE_NORM_EPSILON } from "./simulator/engine.js";
 
@@ -43,6 +43,12 @@ export interface StateParts {
 }
 
 const plans = new WeakMap<Circuit, Map<number, Plan>>();
+const components = new WeakMap<Circuit, ReturnType<typeof splitComponents>>();
+
+function cachedComponents(circuit: Circuit): ReturnType<typeof splitComponents> {
+  if (!components.has(circuit)) components.set(circuit, splitComponents(circuit));
+  return components.get(circuit) ?? null;
+}
 let processShots: Random | undefined;
 
 function cachedPlan(circuit: Circuit, maxBlockQubits: number | undefined): Plan {
@@ -81,6 +87,21 @@ function run(circuit: Circuit, inputs: tf.Tensor2D, weights: tf.Tensor1D | undef
  */
 export function simulate(circuit: Circuit, inputs: tf.Tensor2D, weights?: tf.Tensor1D, options: SimulateOptions = {}): tf.Tensor2D {
   return tf.tidy(() => {
+    if (options.shots === undefined) {
+      const parts = cachedComponents(circuit);
+      if (parts) {
+        checkArguments(circuit, inputs, weights);
+        const outputs = circuit.measurement.kind === "expval" ? circuit.measurement.observables.length : 0;
+        // Gather each part's expectations into its columns: a product with a 0/1 matrix
+        // (column concatenation of skinny tensors is slow on wasm).
+        const gathered = parts.map(({ circuit: part, outputs: columns }) => {
+          const scatter = new Float32Array(columns.length * outputs);
+          columns.forEach((column, i) => (scatter[i * outputs + column] = 1));
+          return matMulConstant(measureExact(run(part, inputs, weights, options.maxBlockQubits), part.measurement), tf.tensor2d(scatter, [columns.length, outputs]));
+        });
+        return gathered.reduce((sum, part) => tf.add(sum, part)) as tf.Tensor2D;
+      }
+    }
     const state = run(circuit, inputs, weights, options.maxBlockQubits);
     const exact = measureExact(state, circuit.measurement);
     if (options.shots === undefined) return exact;

@@ -161,6 +161,15 @@ for (const backend of BACKENDS) {
       }
     });
 
+    it("simulates wires no gate couples as separate parts with the reference's expectations", () => {
+      const builder = new CircuitBuilder(5, 5).angleEmbedding({ rotation: "RY", scale: Math.PI });
+      const circuit = builder.gate("RX", [0], [constant(0.4)]).gate("CNOT", [0, 3]).gate("CRZ", [4, 1], [builder.weight()]).gate("RY", [3], [input(2)]).expval([[3], [1, 4], [0], [2], [0, 3]]).build();
+      const x = [fixtureNumbers(5, 1, 0, 1), fixtureNumbers(5, 2, 0, 1)];
+      const w = [0.7];
+      const actual = run(circuit, x, w);
+      actual.forEach((row, b) => assertClose(row, referenceMeasure(circuit, x[b], w), TOL, `sample ${b}`));
+    });
+
     it("runs 10 qubits with 5-wire blocks like the 2-wire blocks", () => {
       const circuit = new CircuitBuilder(10, 1024).amplitudeEmbedding().stronglyEntanglingLayers({ layers: 2 }).probs([3, 7, 0]).build();
       const x = [fixtureNumbers(1024, 3)];

@@ -147,3 +147,36 @@ export function planCircuit(circuit: Circuit, options: PlanOptions = {}): Plan {
   }
   return { qubits: n, initial, steps };
 }
+
+/**
+ * Independent parts of an expectation circuit: when no gate (and no amplitude embedding)
+ * couples two sets of wires and every observable lies in one set, each set is simulated
+ * on its own (2^k amplitudes instead of 2^n) and the expectations are gathered. Quanvolution
+ * filters are the typical case: a 4-wire layer with two CNOTs cannot connect all wires.
+ * Returns null when the circuit does not split.
+ */
+export function splitComponents(circuit: Circuit): { circuit: Circuit; outputs: number[] }[] | null {
+  const m = circuit.measurement;
+  if (m.kind !== "expval") return null;
+  if (circuit.operations.some((op) => op.kind !== "gate")) return null;
+  const parent = Array.from({ length: circuit.qubits }, (_, w) => w);
+  const find = (w: number): number => (parent[w] === w ? w : (parent[w] = find(parent[w])));
+  const join = (wires: readonly number[]): void => {
+    for (const w of wires.slice(1)) parent[find(w)] = find(wires[0]);
+  };
+  for (const op of circuit.operations) if (op.kind === "gate") join(op.wires);
+  for (const group of m.observables) join(group);
+  const roots = [...new Set(Array.from({ length: circuit.qubits }, (_, w) => find(w)))];
+  const measuredRoots = roots.filter((root) => m.observables.some((group) => find(group[0]) === root));
+  if (roots.length < 2) return null;
+  return measuredRoots.map((root) => {
+    const wires = Array.from({ length: circuit.qubits }, (_, w) => w).filter((w) => find(w) === root);
+    const local = (w: number): number => wires.indexOf(w);
+    const outputs = m.observables.flatMap((group, o) => (find(group[0]) === root ? [o] : []));
+    const operations = circuit.operations.flatMap((op) => (op.kind === "gate" && find(op.wires[0]) === root ? [{ ...op, wires: op.wires.map(local) }] : []));
+    return {
+      circuit: { ...circuit, qubits: wires.length, operations, measurement: { kind: "expval", observables: outputs.map((o) => m.observables[o].map(local)) } },
+      outputs,
+    };
+  });
+}
