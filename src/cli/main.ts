@@ -4,10 +4,13 @@
  * Entry point of the `qhybrid` command: builds the commander program from one module per
  * command (src/cli/commands/*.ts) and routes every failure through handleError.
  */
+import * as tf from "@tensorflow/tfjs";
 import { Command } from "commander";
 import { handleError } from "./handle-error.js";
 import { buildProgram } from "./program.js";
 
+// Before any tensor exists: silences tfjs's "install tfjs-node" banner (tfjs-core/src/log.ts).
+tf.enableProdMode();
 const program: Command = buildProgram();
 try {
   await program.parseAsync(process.argv);

@@ -14,6 +14,7 @@ import type { Circuit } from "../quantum/circuit.js";
 import { deriveSeed } from "../random.js";
 import { Normalize } from "./layers/normalize.js";
 import { SeededDropout } from "./layers/seeded-dropout.js";
+import { BatchNorm } from "./batch-norm.js";
 import { buildResNetBackbone } from "./resnet.js";
 import type { ModelConfig } from "./schema.js";
 
@@ -103,7 +104,7 @@ export function buildModel(config: ModelConfig, context: ModelContext, control =
       h = layer.apply(h) as tf.SymbolicTensor;
     }
     h = dense(config.hybrid.post, "linear", seeds, "post_quantum").apply(h) as tf.SymbolicTensor;
-    if (config.batchNorm) h = tf.layers.batchNormalization({ name: "post_quantum_bn" }).apply(h) as tf.SymbolicTensor;
+    if (config.batchNorm) h = new BatchNorm({ name: "post_quantum_bn" }).apply(h) as tf.SymbolicTensor;
     h = tf.layers.activation({ activation: "relu", name: "post_quantum_relu" }).apply(h) as tf.SymbolicTensor;
     if (config.dropout > 0) h = new SeededDropout({ rate: config.dropout, seed: seeds.take(), name: "post_quantum_dropout" }).apply(h) as tf.SymbolicTensor;
     logits = dense(context.classes, "linear", seeds, "logits").apply(h) as tf.SymbolicTensor;
@@ -130,7 +131,7 @@ function convolutionalFeatures(x: tf.SymbolicTensor, config: ModelConfig, seeds:
   config.channels.forEach((channels, index) => {
     if (config.batchNorm) {
       x = conv(channels, config.kernelSize, 1, config.padding, "linear", seeds, `conv_${index}`, false).apply(x) as tf.SymbolicTensor;
-      x = tf.layers.batchNormalization({ name: `bn_${index}` }).apply(x) as tf.SymbolicTensor;
+      x = new BatchNorm({ name: `bn_${index}` }).apply(x) as tf.SymbolicTensor;
       x = tf.layers.activation({ activation: "relu", name: `relu_${index}` }).apply(x) as tf.SymbolicTensor;
     } else {
       x = conv(channels, config.kernelSize, 1, config.padding, "relu", seeds, `conv_${index}`).apply(x) as tf.SymbolicTensor;

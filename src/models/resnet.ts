@@ -8,6 +8,7 @@
  * CIFAR adaptation), so 32×32 inputs are not reduced to 1×1 before the last stage.
  */
 import * as tf from "@tensorflow/tfjs";
+import { BatchNorm } from "./batch-norm.js";
 
 export interface ResNetOptions {
   depth: 18 | 34 | 50;
@@ -31,7 +32,7 @@ export function buildResNetBackbone(input: tf.SymbolicTensor, options: ResNetOpt
     let y = tf.layers
       .conv2d({ filters, kernelSize, strides, padding: "same", useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: options.seeds() }), name: `${name}_conv` })
       .apply(x) as tf.SymbolicTensor;
-    y = tf.layers.batchNormalization({ name: `${name}_bn` }).apply(y) as tf.SymbolicTensor;
+    y = new BatchNorm({ name: `${name}_bn` }).apply(y) as tf.SymbolicTensor;
     return relu ? (tf.layers.activation({ activation: "relu", name: `${name}_relu` }).apply(y) as tf.SymbolicTensor) : y;
   };
 

@@ -110,10 +110,11 @@ export interface LoadedCheckpoint {
   optimizerState: Parameters<Optimizer["restore"]>[0];
 }
 
-/** The newest checkpoint of a run's checkpoints/ folder (or a given epoch folder / best/). */
-export function loadCheckpoint(directory: string, which: "latest" | "best" = "latest"): LoadedCheckpoint {
+/** The newest checkpoint of a run's checkpoints/ folder, its best/, or a named checkpoint folder. */
+export function loadCheckpoint(directory: string, which: "latest" | "best" | string = "latest"): LoadedCheckpoint {
   let folder: string;
   if (which === "best") folder = join(directory, "best");
+  else if (which !== "latest") folder = which;
   else {
     const latestPath = join(directory, "latest.json");
     if (!existsSync(latestPath)) throw new UserError(`${directory}: no checkpoint to resume from (no latest.json)`);

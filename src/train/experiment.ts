@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: MIT
+/**
+ * @module train/experiment
+ * `qhybrid train` as a library call: resolve the config, check the dataset and backend
+ * before any long work, then train the model (and, with --with-control, its matched
+ * classical control with the same backbone, optimiser, schedule, epochs, seed and data
+ * order) each in its own run directory, evaluate on the test split, and write
+ * summary.json and report.md.
+ */
+import * as tf from "@tensorflow/tfjs";
+import os from "node:os";
+import { selectBackend } from "../backend/select.js";
+import type { BackendChoice } from "../backend/schema.js";
+import { configHash } from "../config/hash.js";
+import { DEFAULT_CONFIG_PATH, formatResolvedConfig, loadExperimentConfig, type LoadedConfig } from "../config/load.js";
+import type { ExperimentConfig } from "../config/schema.js";
+import { UsageError } from "../errors.js";
+import { buildModel, type BuiltModel } from "../models/build.js";
+import { RunDirectory, RUN_FILES } from "../run/run-directory.js";
+import { prepareTrainingData, type TrainingData } from "./data.js";
+import type { ProgressReporter } from "./progress.js";
+import { writeTrainingReport } from "./report.js";
+import { trainLoop, type EpochMetrics } from "./trainer.js";
+import { evaluateTrainedModel } from "../eval/run.js";
+import type { EvaluationResult } from "../eval/evaluate.js";
+
+export interface TrainOptions {
+  /** Experiment config; the main job (configs/mnist-hybrid.yaml) when absent. */
+  configPath?: string;
+  sets?: string[];
+  backend?: BackendChoice;
+  epochs?: number;
+  limit?: number;
+  /** Continue this run directory from its latest checkpoint. */
+  resume?: string;
+  /** Also train the matched classical control. */
+  withControl?: boolean;
+  progress: ProgressReporter;
+}
+
+export interface RunSummary {
+  experiment: string;
+  runId: string;
+  runDirectory: string;
+  variant: "model" | "control";
+  model: { kind: string; control: boolean; parameters: BuiltModel["parameters"] };
+  dataset: { name: string; train: number; validation: number; test: number; classes: number };
+  backend: string;
+  seed: number;
+  configHash: string;
+  epochs: number;
+  stoppedEarly: boolean;
+  bestEpoch: number;
+  bestValidationAccuracy: number | null;
+  /** On eval.split (the test split by default), from the last checkpoint. */
+  test: { split: string; accuracy: number; top5: number | null; nll: number; ece: number; checkpoint: "last" };
+  secondsPerEpoch: number;
+  samplesPerSecond: number;
+  finishedAt: string;
+}
+
+/** Environment facts saved beside every run. */
+function environment(backend: string, variant: string): Record<string, unknown> {
+  return {
+    variant,
+    backend,
+    tfjs: tf.version.tfjs,
+    node: process.versions.node,
+    platform: `${os.platform()}-${os.arch()}`,
+    cpus: os.availableParallelism(),
+    cpuModel: os.cpus()[0]?.model,
+    startedAt: new Date().toISOString(),
+    argv: process.argv.slice(2),
+  };
+}
+
+function resolveConfig(options: TrainOptions): { loaded: LoadedConfig; resumeVariant?: "model" | "control" } {
+  if (options.resume !== undefined) {
+    if (options.configPath !== undefined) throw new UsageError("--resume continues a run with its saved config: give the run directory without a config file");
+    if (options.limit !== undefined) throw new UsageError("--resume keeps the run's data: --limit cannot change it");
+    const run = RunDirectory.open(options.resume);
+    // --epochs may extend a finished run; other --set overrides would silently change it midway.
+    if ((options.sets ?? []).length > 0) throw new UsageError("--resume continues the run's saved config: --set cannot change it (use --epochs to train longer)");
+    const loaded = loadExperimentConfig(run.file(RUN_FILES.config), options.epochs !== undefined ? [`training.epochs=${options.epochs}`] : []);
+    if (options.epochs !== undefined) run.writeText(RUN_FILES.config, formatResolvedConfig(loaded));
+    return { loaded, resumeVariant: loaded.config.model.control ? "control" : "model" };
+  }
+  const sets = [...(options.sets ?? [])];
+  if (options.epochs !== undefined) sets.push(`training.epochs=${options.epochs}`);
+  if (options.limit !== undefined) sets.push(`data.limit=${options.limit}`);
+  return { loaded: loadExperimentConfig(options.configPath ?? DEFAULT_CONFIG_PATH, sets) };
+}
+
+export async function trainExperiment(options: TrainOptions): Promise<RunSummary[]> {
+  const { loaded, resumeVariant } = resolveConfig(options);
+  const config = loaded.config;
+  const hasQuantumLayer = config.model.kind !== "cnn" && !(config.model.kind === "resnet" && config.model.head === "classical");
+  if (options.withControl && !hasQuantumLayer) {
+    throw new UsageError(`--with-control: model.kind ${config.model.kind}${config.model.kind === "resnet" ? " with a classical head" : ""} has no quantum layer to replace`);
+  }
+  const backend = await selectBackend(options.backend ?? config.backend);
+  const data = await prepareTrainingData(config.data, config.seed);
+  // Loaded only when needed: classical runs never pay for the simulator's start-up.
+  const quantum = hasQuantumLayer ? (await import("../quantum/model-parts.js")).quantumPartsFor(config) : undefined;
+
+  const variants: { control: boolean; run: RunDirectory; resume: boolean }[] = [];
+  if (options.resume !== undefined) {
+    variants.push({ control: resumeVariant === "control", run: RunDirectory.open(options.resume), resume: true });
+  } else {
+    const controlName = `${config.name}-control`;
+    if (!config.model.control) variants.push({ control: false, run: RunDirectory.create(config.output.dir, config.name), resume: false });
+    if (config.model.control || options.withControl) variants.push({ control: true, run: RunDirectory.create(config.output.dir, controlName), resume: false });
+  }
+
+  const summaries: RunSummary[] = [];
+  for (const variant of variants) {
+    const variantConfig: ExperimentConfig = { ...config, model: { ...config.model, control: variant.control } };
+    const label = variant.control ? `${config.name} (control)` : config.name;
+    if (!variant.resume) {
+      variant.run.writeText(RUN_FILES.config, formatResolvedConfig({ ...loaded, config: variantConfig }));
+      variant.run.writeJson(RUN_FILES.environment, environment(backend.name, variant.control ? "control" : "model"));
+    }
+    const built = buildModel(variantConfig.model, {
+      classes: data.classNames.length,
+      imageShape: data.imageShape,
+      seed: config.seed,
+      normalize: config.data.normalize,
+      quantum,
+    });
+    options.progress.message(
+      `${label}: ${built.model.name}, ${built.parameters.total} parameters (${built.parameters.classical} classical, ${built.parameters.quantum} quantum), ` +
+        `${data.train.count} training / ${data.validation.count} validation / ${data.test.count} test images of ${data.name}, backend ${backend.name}, run ${variant.run.path}`,
+    );
+    const result = await trainLoop({
+      label,
+      model: built.model,
+      train: data.train,
+      validation: data.validation,
+      imageShape: data.imageShape,
+      classes: data.classNames.length,
+      training: config.training,
+      targets: config.labels.mode === "smoothing" ? { mode: "smoothing", epsilon: config.labels.epsilon } : { mode: "onehot" },
+      seed: config.seed,
+      run: variant.run,
+      keepAllCheckpoints: config.output.keepAllCheckpoints,
+      progress: options.progress,
+      resume: variant.resume,
+    });
+    options.progress.message(`${label}: evaluating on the ${config.eval.split} split${describePerturbations(config)}`);
+    const evaluation = await evaluateTrainedModel({
+      model: built.model,
+      data,
+      evaluation: config.eval,
+      seed: config.seed,
+      run: variant.run,
+      title: label,
+      source: `Last checkpoint (epoch ${result.state.epoch}) of run ${variant.run.id}, ${config.eval.split} split, backend ${backend.name}`,
+    });
+    const summary = summarize(variantConfig, variant, built, data, backend.name, result.epochs, result, evaluation.result);
+    variant.run.writeJson(RUN_FILES.summary, summary);
+    writeTrainingReport(variant.run, summary, result.epochs, evaluation.result);
+    options.progress.message(`${label}: ${config.eval.split} accuracy ${(summary.test.accuracy * 100).toFixed(2)}% (${evaluation.result.count} images); results in ${variant.run.path}`);
+    summaries.push(summary);
+    built.model.dispose();
+  }
+  return summaries;
+}
+
+function describePerturbations(config: ExperimentConfig): string {
+  const parts = [
+    config.eval.noise.length > 0 ? `noise σ ${config.eval.noise.join(", ")}` : "",
+    config.eval.rotate.length > 0 ? `rotations ${config.eval.rotate.join(", ")}°` : "",
+    config.eval.fgsm.length > 0 ? `FGSM ε ${config.eval.fgsm.join(", ")}` : "",
+    config.eval.pgd ? `PGD ε ${config.eval.pgd.epsilon}` : "",
+    config.eval.corrupt.length > 0 ? `${config.eval.corrupt.length} corruptions` : "",
+  ].filter(Boolean);
+  return parts.length > 0 ? `, and under ${parts.join("; ")}` : "";
+}
+
+function summarize(
+  config: ExperimentConfig,
+  variant: { control: boolean; run: RunDirectory },
+  built: BuiltModel,
+  data: TrainingData,
+  backend: string,
+  epochs: EpochMetrics[],
+  result: { state: { bestEpoch: number; bestValidationAccuracy: number }; stoppedEarly: boolean },
+  evaluation: EvaluationResult,
+): RunSummary {
+  const classes = data.classNames.length;
+  const seconds = epochs.reduce((sum, epoch) => sum + epoch.seconds, 0);
+  const samples = epochs.reduce((sum, epoch) => sum + epoch.samplesPerSecond * epoch.seconds, 0);
+  return {
+    experiment: config.name,
+    runId: variant.run.id,
+    runDirectory: variant.run.path,
+    variant: variant.control ? "control" : "model",
+    model: { kind: config.model.kind, control: variant.control, parameters: built.parameters },
+    dataset: { name: data.name, train: data.train.count, validation: data.validation.count, test: data.test.count, classes },
+    backend,
+    seed: config.seed,
+    configHash: configHash(config),
+    epochs: epochs.length,
+    stoppedEarly: result.stoppedEarly,
+    bestEpoch: result.state.bestEpoch,
+    bestValidationAccuracy: data.validation.count > 0 ? result.state.bestValidationAccuracy : null,
+    test: {
+      split: config.eval.split,
+      accuracy: evaluation.clean.accuracy,
+      top5: classes > 5 ? evaluation.clean.topKAccuracy : null,
+      nll: evaluation.clean.nll,
+      ece: evaluation.clean.ece,
+      checkpoint: "last",
+    },
+    secondsPerEpoch: epochs.length > 0 ? seconds / epochs.length : 0,
+    samplesPerSecond: seconds > 0 ? samples / seconds : 0,
+    finishedAt: new Date().toISOString(),
+  };
+}
