@@ -10,6 +10,8 @@ import { circuitCommand } from "./commands/circuit.js";
 import { configCommand } from "./commands/config.js";
 import { datasetsCommand } from "./commands/datasets.js";
 import { infoCommand } from "./commands/info.js";
+import { trainCommand } from "./commands/train.js";
+import { evalCommand } from "./commands/eval.js";
 
 const packageJson = JSON.parse(
   readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
@@ -30,12 +32,17 @@ export function buildProgram(): Command {
 Exit codes: 0 success, 1 runtime failure, 2 usage or configuration error, 130 interrupted.
 
 Examples:
+  qhybrid train                        the main job: configs/mnist-hybrid.yaml on real MNIST
+  qhybrid train configs/mnist-hybrid.yaml --limit 2000 --epochs 1
+  qhybrid eval results/mnist-hybrid/<run-id> --noise gaussian:0.1,0.2 --fgsm 0.05,0.1
   qhybrid info                         backend, versions, dataset locations
   qhybrid config check configs/mnist-hybrid.yaml --set training.epochs=3
   qhybrid circuit configs/circuits/bel4.yaml   draw a circuit file and count its resources
   qhybrid datasets list                where each dataset was looked for and found
 `,
     );
+  program.addCommand(trainCommand());
+  program.addCommand(evalCommand());
   program.addCommand(infoCommand());
   program.addCommand(configCommand());
   program.addCommand(circuitCommand());
