@@ -20,7 +20,7 @@ import { buildModel } from "../models/build.js";
 import { writeEvaluationReport, type ReportFiles } from "../report/write.js";
 import { RunDirectory, RUN_FILES } from "../run/run-directory.js";
 import { loadCheckpoint, restoreWeights } from "../train/checkpoint.js";
-import { prepareTrainingData, type ImageSet, type TrainingData } from "../train/data.js";
+import { prepareBatches, prepareTrainingData, type ImageSet, type TrainingData } from "../train/data.js";
 import { evaluateModel, type EvaluationProgress, type EvaluationResult } from "./evaluate.js";
 import type { EvalConfig } from "./schema.js";
 
@@ -100,7 +100,7 @@ export async function evaluateRun(options: RunEvaluationOptions): Promise<{ resu
   const config: ExperimentConfig = { ...loaded.config, eval: { ...loaded.config.eval, ...options.evaluation } };
   const backend = await selectBackend(options.backend ?? config.backend);
   const checkpoint = loadCheckpoint(run.checkpointsPath, folder);
-  const data = await prepareTrainingData(config.data, config.seed);
+  const { data } = prepareBatches(await prepareTrainingData(config.data, config.seed), config.data);
   const hasQuantumLayer = config.model.kind !== "cnn" && !(config.model.kind === "resnet" && config.model.head === "classical");
   const quantum = hasQuantumLayer ? (await import("../quantum/model-parts.js")).quantumPartsFor(config) : undefined;
   const built = buildModel(config.model, { classes: data.classNames.length, imageShape: data.imageShape, seed: config.seed, normalize: config.data.normalize, quantum });

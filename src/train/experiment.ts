@@ -17,7 +17,7 @@ import type { ExperimentConfig } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import { buildModel, type BuiltModel } from "../models/build.js";
 import { RunDirectory, RUN_FILES } from "../run/run-directory.js";
-import { prepareTrainingData, type TrainingData } from "./data.js";
+import { prepareBatches, prepareTrainingData, type TrainingData } from "./data.js";
 import type { ProgressReporter } from "./progress.js";
 import { writeTrainingReport } from "./report.js";
 import { trainLoop, type EpochMetrics } from "./trainer.js";
@@ -95,11 +95,12 @@ export async function trainExperiment(options: TrainOptions): Promise<RunSummary
   const { loaded, resumeVariant } = resolveConfig(options);
   const config = loaded.config;
   const hasQuantumLayer = config.model.kind !== "cnn" && !(config.model.kind === "resnet" && config.model.head === "classical");
+  const withControl = options.withControl === true || config.model.withControl;
   if (options.withControl && !hasQuantumLayer) {
     throw new UsageError(`--with-control: model.kind ${config.model.kind}${config.model.kind === "resnet" ? " with a classical head" : ""} has no quantum layer to replace`);
   }
   const backend = await selectBackend(options.backend ?? config.backend);
-  const data = await prepareTrainingData(config.data, config.seed);
+  const { data, batches } = prepareBatches(await prepareTrainingData(config.data, config.seed), config.data);
   // Loaded only when needed: classical runs never pay for the simulator's start-up.
   const quantum = hasQuantumLayer ? (await import("../quantum/model-parts.js")).quantumPartsFor(config) : undefined;
 
@@ -109,7 +110,7 @@ export async function trainExperiment(options: TrainOptions): Promise<RunSummary
   } else {
     const controlName = `${config.name}-control`;
     if (!config.model.control) variants.push({ control: false, run: RunDirectory.create(config.output.dir, config.name), resume: false });
-    if (config.model.control || options.withControl) variants.push({ control: true, run: RunDirectory.create(config.output.dir, controlName), resume: false });
+    if (config.model.control || withControl) variants.push({ control: true, run: RunDirectory.create(config.output.dir, controlName), resume: false });
   }
 
   const summaries: RunSummary[] = [];
@@ -144,6 +145,7 @@ export async function trainExperiment(options: TrainOptions): Promise<RunSummary
       run: variant.run,
       keepAllCheckpoints: config.output.keepAllCheckpoints,
       progress: options.progress,
+      batches,
       resume: variant.resume,
     });
     options.progress.message(`${label}: evaluating on the ${config.eval.split} split${describePerturbations(config)}`);

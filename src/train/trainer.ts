@@ -8,12 +8,13 @@
  * checkpoint reproduces the uninterrupted run to the bit on the same backend.
  */
 import * as tf from "@tensorflow/tfjs";
+import { imageBatch } from "../backend/train-step.js";
 import { UserError, EXIT_INTERRUPTED } from "../errors.js";
 import { setDropoutStep } from "../models/layers/seeded-dropout.js";
 import { deriveSeed, Random } from "../random.js";
 import type { RunDirectory } from "../run/run-directory.js";
 import { loadCheckpoint, restoreWeights, saveCheckpoint, type TrainerState } from "./checkpoint.js";
-import type { ImageSet } from "./data.js";
+import type { BatchSource, ImageSet } from "./data.js";
 import { clipByGlobalNorm, Optimizer } from "./optimizers.js";
 import type { ProgressReporter } from "./progress.js";
 import { learningRateAt } from "./schedule.js";
@@ -45,8 +46,8 @@ export interface TrainLoopOptions {
   run: RunDirectory;
   keepAllCheckpoints: boolean;
   progress: ProgressReporter;
-  /** Per-batch augmentation of [0,1] images (training only); identity when absent. */
-  augment?: (images: tf.Tensor4D, seed: number) => tf.Tensor4D;
+  /** Training batches (augmented when configured) of rows of `train`. */
+  batches: BatchSource;
   /** Continue from the run's latest checkpoint. */
   resume: boolean;
 }
@@ -64,18 +65,6 @@ export class TrainingInterrupted extends UserError {
   }
 }
 
-/** Gathers a batch of uint8 images as float32 [B, H, W, C] on the [0, 1] scale. */
-export function imageBatch(set: ImageSet, rows: ArrayLike<number>, shape: readonly [number, number, number]): tf.Tensor4D {
-  const pixels = shape[0] * shape[1] * shape[2];
-  const out = new Float32Array(rows.length * pixels);
-  for (let row = 0; row < rows.length; row++) {
-    const source = set.images.subarray(rows[row] * pixels, (rows[row] + 1) * pixels);
-    const offset = row * pixels;
-    for (let index = 0; index < pixels; index++) out[offset + index] = source[index] / 255;
-  }
-  return tf.tensor4d(out, [rows.length, shape[0], shape[1], shape[2]]);
-}
-
 /** Logits of a whole image set, in batches, in evaluation mode. */
 export function predictLogits(model: tf.LayersModel, set: ImageSet, shape: readonly [number, number, number], batchSize: number): Float32Array {
   const classes = model.outputs[0].shape[1] as number;
@@ -83,7 +72,7 @@ export function predictLogits(model: tf.LayersModel, set: ImageSet, shape: reado
   for (let start = 0; start < set.count; start += batchSize) {
     const rows = Int32Array.from({ length: Math.min(batchSize, set.count - start) }, (_, index) => start + index);
     const logits = tf.tidy(() => {
-      const x = imageBatch(set, rows, shape);
+      const x = imageBatch(set.images, rows, shape);
       return model.apply(x, { training: false }) as tf.Tensor2D;
     });
     out.set(logits.dataSync(), start * classes);
@@ -158,8 +147,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
         learningRate = learningRateAt(training, epoch, step, stepsPerEpoch);
         setDropoutStep(state.globalStep);
         const [loss, batchCorrect] = tf.tidy(() => {
-          let x = imageBatch(train, rows, imageShape);
-          if (options.augment) x = options.augment(x, deriveSeed(options.seed, `augment:${epoch}:${step}`));
+          const x = options.batches.trainingBatch(rows, deriveSeed(options.seed, `augment:${epoch}:${step}`));
           const y = tf.tensor2d(batchTargets(labels, sourceIndices, classes, options.targets), [rows.length, classes]);
           let correctCount: tf.Scalar | undefined;
           const { value, grads } = tf.variableGrads(() => {
