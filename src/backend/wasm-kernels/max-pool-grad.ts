@@ -36,6 +36,10 @@ export function maxPoolGrad({ inputs, backend, attrs }: { inputs: tf.NamedTensor
   const padTop = info.padInfo.top;
   const padLeft = info.padInfo.left;
   const rowStride = inWidth * channels;
+  if (effectiveFilterHeight === 2 && effectiveFilterWidth === 2 && strideHeight === 2 && strideWidth === 2 && padTop === 0 && padLeft === 0 && outHeight * 2 <= inHeight && outWidth * 2 <= inWidth) {
+    pool2x2(x, gradient, dx, batchSize, inHeight, outHeight, outWidth, channels, rowStride);
+    return out;
+  }
   let dyIndex = 0;
   for (let n = 0; n < batchSize; n++) {
     const batchOffset = n * inHeight * rowStride;
@@ -66,6 +70,34 @@ export function maxPoolGrad({ inputs, backend, attrs }: { inputs: tf.NamedTensor
     }
   }
   return out;
+}
+
+/** The common 2×2 stride-2 window, branch-free: ternaries compile to conditional moves, and random maxima mispredict branches. */
+function pool2x2(x: Float32Array, gradient: Float32Array, dx: Float32Array, batchSize: number, inHeight: number, outHeight: number, outWidth: number, channels: number, rowStride: number): void {
+  let dyIndex = 0;
+  for (let n = 0; n < batchSize; n++) {
+    for (let outRow = 0; outRow < outHeight; outRow++) {
+      const rowOffset = (n * inHeight + outRow * 2) * rowStride;
+      for (let outCol = 0; outCol < outWidth; outCol++) {
+        const base = rowOffset + outCol * 2 * channels;
+        for (let c = 0; c < channels; c++, dyIndex++) {
+          const i0 = base + c;
+          const i1 = i0 + channels;
+          const i2 = i0 + rowStride;
+          const i3 = i2 + channels;
+          const right = x[i1] > x[i0];
+          const top = right ? x[i1] : x[i0];
+          const topIndex = right ? i1 : i0;
+          const rightBelow = x[i3] > x[i2];
+          const bottom = rightBelow ? x[i3] : x[i2];
+          const bottomIndex = rightBelow ? i3 : i2;
+          // Same first-maximum rule as the generic loop, except for windows holding NaN or only −∞
+          // (the generic loop drops their gradient); training has failed by then anyway.
+          dx[bottom > top ? bottomIndex : topIndex] = gradient[dyIndex];
+        }
+      }
+    }
+  }
 }
 
 export const maxPoolGradConfig: tf.KernelConfig = {
