@@ -12,15 +12,14 @@ import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from "./d
 import { matMulConfigs } from "./matmul.js";
 import { maxPoolGradConfig } from "./max-pool-grad.js";
 import { reluMaxPoolGradConfig } from "./relu-max-pool-grad.js";
-import { sumConfig } from "./sum.js";
 
 /**
  * Kernel configs added to the wasm backend (replacing the shipped one where there is one).
- * Built on demand: the matmul and sum wrappers capture the shipped kernels, which exist only once
+ * Built on demand: the matmul wrappers capture the shipped kernels, which exist only once
  * @tensorflow/tfjs-backend-wasm has been imported.
  */
 export function wasmTrainingKernels(): tf.KernelConfig[] {
-  return [conv2dBackpropFilterConfig, conv2dBackpropInputConfig, depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig, maxPoolGradConfig, reluMaxPoolGradConfig, sumConfig(), ...matMulConfigs()];
+  return [conv2dBackpropFilterConfig, conv2dBackpropInputConfig, depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig, maxPoolGradConfig, reluMaxPoolGradConfig, ...matMulConfigs()];
 }
 
 export function registerWasmTrainingKernels(): string[] {
