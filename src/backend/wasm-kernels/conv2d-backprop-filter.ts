@@ -52,7 +52,6 @@ export function conv2dBackpropFilter({ inputs, backend, attrs }: { inputs: tf.Na
   }
 }
 
-/** Shared with nothing else, but kept apart from the attribute plumbing for reading. */
 function filterGradient(calls: KernelCalls, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
   if (patchSize <= info.outChannels && explicitPaddingKeepsOutputSize(info)) return filterGradientByPatches(calls, x, dy, info);

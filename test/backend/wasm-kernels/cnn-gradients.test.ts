@@ -20,8 +20,24 @@ function smallCnn(): tf.Sequential {
   });
 }
 
-function cnnGradients(backend: "wasm" | "cpu", images: HostTensor, labels: HostTensor): HostTensor[] {
-  const model = smallCnnOn(backend);
+/** A ResNet-style block with batch norm, a depthwise conv, average pooling and dropout. */
+function residualCnn(): tf.LayersModel {
+  const input = tf.input({ shape: [12, 12, 2] });
+  const stem = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", kernelInitializer: tf.initializers.glorotUniform({ seed: 67 }) }).apply(input) as tf.SymbolicTensor;
+  let branch = tf.layers.batchNormalization({ gammaInitializer: tf.initializers.randomUniform({ minval: 0.5, maxval: 1.5, seed: 68 }) }).apply(stem) as tf.SymbolicTensor;
+  branch = tf.layers.reLU().apply(branch) as tf.SymbolicTensor;
+  branch = tf.layers.depthwiseConv2d({ kernelSize: 3, padding: "same", strides: 2, depthwiseInitializer: tf.initializers.glorotUniform({ seed: 69 }) }).apply(branch) as tf.SymbolicTensor;
+  const shortcut = tf.layers.conv2d({ filters: 4, kernelSize: 1, strides: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 70 }) }).apply(stem) as tf.SymbolicTensor;
+  let h = tf.layers.add().apply([branch, shortcut]) as tf.SymbolicTensor;
+  h = tf.layers.averagePooling2d({ poolSize: 2 }).apply(h) as tf.SymbolicTensor;
+  h = tf.layers.flatten().apply(h) as tf.SymbolicTensor;
+  h = tf.layers.dropout({ rate: 0.3, seed: 71 }).apply(h) as tf.SymbolicTensor;
+  const logits = tf.layers.dense({ units: 5, kernelInitializer: tf.initializers.glorotUniform({ seed: 72 }) }).apply(h) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: logits });
+}
+
+function cnnGradients(backend: "wasm" | "cpu", images: HostTensor, labels: HostTensor, build: () => tf.LayersModel = smallCnn): HostTensor[] {
+  const model = modelOn(backend, build);
   const count = model.trainableWeights.length;
   const gradients: HostTensor[] = [];
   for (let index = 0; index < count; index++) {
@@ -37,11 +53,11 @@ function cnnGradients(backend: "wasm" | "cpu", images: HostTensor, labels: HostT
   return gradients;
 }
 
-function smallCnnOn(backend: "wasm" | "cpu"): tf.Sequential {
+function modelOn(backend: "wasm" | "cpu", build: () => tf.LayersModel): tf.LayersModel {
   const previous = tf.getBackend();
   tf.setBackend(backend);
   try {
-    return smallCnn();
+    return build();
   } finally {
     tf.setBackend(previous);
   }
@@ -61,6 +77,16 @@ describe("wasm training kernels", () => {
     const onWasm = cnnGradients("wasm", images, labels);
     const onCpu = cnnGradients("cpu", images, labels);
     assert.equal(onWasm.length, 6);
+    onWasm.forEach((gradient, index) => assertClose(gradient, onCpu[index], `weight ${index}`, 1e-4));
+  });
+
+  it("give a residual CNN with batch norm, depthwise conv, average pooling and dropout the cpu backend's gradients", () => {
+    const random = new Random(67);
+    const images = randomTensor(random, [8, 12, 12, 2]);
+    const labels: HostTensor = { values: Float32Array.from({ length: 8 * 5 }, (_, i) => (i % 5 === (2 * Math.floor(i / 5)) % 5 ? 1 : 0)), shape: [8, 5] };
+    const onWasm = cnnGradients("wasm", images, labels, residualCnn);
+    const onCpu = cnnGradients("cpu", images, labels, residualCnn);
+    assert.equal(onWasm.length, onCpu.length);
     onWasm.forEach((gradient, index) => assertClose(gradient, onCpu[index], `weight ${index}`, 1e-4));
   });
 });
