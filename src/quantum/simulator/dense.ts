@@ -73,9 +73,18 @@ function applyLeft2(mr: Float64Array, mi: Float64Array, k: number, g: ComplexMat
   const d = 1 << k;
   const high = 1 << (k - 1 - local[0]), low = 1 << (k - 1 - local[1]);
   const mask = high | low;
-  const gr = g.real, gi = g.imaginary;
+  // Most two-wire gates are sparse (CNOT, CZ, SWAP: one entry per row; controlled
+  // rotations: six of sixteen), so only the non-zero entries are visited.
+  const entries: { a: number; b: number; re: number; im: number }[] = [];
+  for (let a = 0; a < 4; a++) {
+    for (let b = 0; b < 4; b++) {
+      const re = g.real[a * 4 + b], im = g.imaginary[a * 4 + b];
+      if (re !== 0 || im !== 0) entries.push({ a, b, re, im });
+    }
+  }
   const rows = [0, 0, 0, 0];
   const xr = [0, 0, 0, 0], xi = [0, 0, 0, 0];
+  const sr = [0, 0, 0, 0], si = [0, 0, 0, 0];
   let sum = 0;
   for (let base = 0; base < d; base++) {
     if (base & mask) continue;
@@ -87,21 +96,20 @@ function applyLeft2(mr: Float64Array, mi: Float64Array, k: number, g: ComplexMat
       for (let b = 0; b < 4; b++) {
         xr[b] = mr[rows[b] + j];
         xi[b] = mi[rows[b] + j];
+        sr[b] = 0;
+        si[b] = 0;
+      }
+      for (const { a, b, re, im } of entries) {
+        sr[a] += re * xr[b] - im * xi[b];
+        si[a] += re * xi[b] + im * xr[b];
       }
       for (let a = 0; a < 4; a++) {
-        let sr = 0, si = 0;
-        for (let b = 0; b < 4; b++) {
-          const pr = gr[a * 4 + b], pi = gi[a * 4 + b];
-          if (pr === 0 && pi === 0) continue;
-          sr += pr * xr[b] - pi * xi[b];
-          si += pr * xi[b] + pi * xr[b];
-        }
         const at = rows[a] + j;
         if (dual) {
-          sum += dual.re[at] * sr + dual.im[at] * si;
+          sum += dual.re[at] * sr[a] + dual.im[at] * si[a];
         } else {
-          mr[at] = sr;
-          mi[at] = si;
+          mr[at] = sr[a];
+          mi[at] = si[a];
         }
       }
     }

@@ -12,7 +12,7 @@ import type { AngleSource } from "../circuit.js";
 import type { ComplexMatrix } from "../gates.js";
 import { blockAngleGradient, blockUnitary, embedUnitary, unembedGradient, type DenseGate } from "./dense.js";
 import { formMatrix, type GateForm } from "./gate-forms.js";
-import { applyBlock, bringToEnd, complexify, constantMatMul, cosSin, isComplex, type BlockMatrix, type EngineState } from "./kernels.js";
+import { amplitudeOp, applyBlock, bringToEnd, complexify, constantMatMul, cosSin, isComplex, transpose2d, type BlockMatrix, type EngineState } from "./kernels.js";
 import type { Plan, PrimitiveGate, Step } from "./plan.js";
 
 /** ε added to the squared norm before dividing in amplitude embedding (a zero sample gives the zero vector, not NaN). */
@@ -54,11 +54,7 @@ function initialState(plan: Plan, args: RunArguments): EngineState {
     }
     case "amplitude": {
       const { start, count, pad, normalize } = plan.initial.embedding;
-      let x: tf.Tensor2D = args.inputs;
-      if (start !== 0 || count !== args.inputs.shape[1]) x = tf.slice(x, [0, start], [batch, count]);
-      if (count < size) x = tf.pad(x, [[0, 0], [0, size - count]], pad);
-      if (normalize) x = tf.mul(x, tf.rsqrt(tf.add(tf.sum(tf.square(x), 1, true), AMPLITUDE_NORM_EPSILON)));
-      return { tensor: x, axes: wires, batch };
+      return { tensor: amplitudeOp(args.inputs, start, count, size, pad, normalize, AMPLITUDE_NORM_EPSILON), axes: wires, batch };
     }
     case "product":
       return productState(plan.initial.wires, args.inputs, n);
@@ -119,7 +115,7 @@ function sumStates(states: WireState[]): WireState {
 function productState(wireGates: PrimitiveGate[][], inputs: tf.Tensor2D, n: number): EngineState {
   const batch = inputs.shape[0];
   const features = inputs.shape[1];
-  const columns = (features === 1 ? inputs.reshape([1, batch]) : tf.transpose(inputs)) as tf.Tensor2D;
+  const columns = transpose2d(inputs);
   // One cos/sin evaluation for every per-sample angle of the prefix, on [gates, B].
   const sampleGates = wireGates.flat().filter((gate) => gate.angle?.kind === "input");
   const rows = sampleGates.map((gate) => (gate.angle as Extract<AngleSource, { kind: "input" }>).index);
@@ -176,7 +172,7 @@ function productState(wireGates: PrimitiveGate[][], inputs: tf.Tensor2D, n: numb
   const complex = im.some((value) => value !== 0);
   const stacked = tf.concat((complex ? [...re, ...im] : re).map(asRow), 0);
   const wires = Array.from({ length: n }, (_, w) => w);
-  return { tensor: tf.transpose(stacked) as tf.Tensor2D, axes: complex ? [-1, ...wires] : wires, batch };
+  return { tensor: transpose2d(stacked as tf.Tensor2D), axes: complex ? [-1, ...wires] : wires, batch };
 }
 
 function applyDense(state: EngineState, step: Extract<Step, { kind: "dense" }>, args: RunArguments): EngineState {
