@@ -12,6 +12,7 @@ import { datasetsCommand } from "./commands/datasets.js";
 import { infoCommand } from "./commands/info.js";
 import { trainCommand } from "./commands/train.js";
 import { evalCommand } from "./commands/eval.js";
+import { compareCommand } from "./commands/compare.js";
 
 const packageJson = JSON.parse(
   readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
@@ -35,6 +36,7 @@ Examples:
   qhybrid train                        the main job: configs/mnist-hybrid.yaml on real MNIST
   qhybrid train configs/mnist-hybrid.yaml --limit 2000 --epochs 1
   qhybrid eval results/mnist-hybrid/<run-id> --noise gaussian:0.1,0.2 --fgsm 0.05,0.1
+  qhybrid compare results/mnist-hybrid/<run-id> results/mnist-hybrid-control/<run-id>
   qhybrid info                         backend, versions, dataset locations
   qhybrid config check configs/mnist-hybrid.yaml --set training.epochs=3
   qhybrid circuit configs/circuits/bel4.yaml   draw a circuit file and count its resources
@@ -43,6 +45,7 @@ Examples:
     );
   program.addCommand(trainCommand());
   program.addCommand(evalCommand());
+  program.addCommand(compareCommand());
   program.addCommand(infoCommand());
   program.addCommand(configCommand());
   program.addCommand(circuitCommand());
