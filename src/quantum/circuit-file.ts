@@ -39,6 +39,7 @@ import { z } from "zod";
 import { deriveSeed } from "../random.js";
 import { UsageError } from "../errors.js";
 import { formatPath, validateYaml, type KeyPath } from "../config/validate-yaml.js";
+import { DENSITY_MATRIX_MAX_QUBITS, densityMatrixLimitMessage, needsDensityMatrix } from "./density-matrix.js";
 import { CircuitBuilder, type AngleSource, type Circuit, type NoiseChannelName, type Rotation } from "./circuit.js";
 import { GATE_NAMES, GATES } from "./gates.js";
 import { embeddingCapacity, noiseModelSchema, type QuantumConfig } from "./schema.js";
@@ -304,7 +305,12 @@ export function buildCircuit(file: CircuitFile, fail: (path: KeyPath, message: s
     else builder.probs(probs === "all" || probs === undefined ? undefined : probs);
   });
   if (file.noise !== undefined) attempt(["noise"], () => builder.withNoise(file.noise!));
-  return builder.build();
+  const circuit = builder.build();
+  if (needsDensityMatrix(circuit) && circuit.qubits > DENSITY_MATRIX_MAX_QUBITS) {
+    const noiseOperation = file.operations.findIndex((operation) => operation.kind === "noise");
+    throw fail(noiseOperation >= 0 ? ["operations", noiseOperation] : ["noise"], densityMatrixLimitMessage(circuit.qubits));
+  }
+  return circuit;
 }
 
 function addOperation(
@@ -408,6 +414,9 @@ export function circuitFromConfig(quantum: QuantumConfig, loadFile: (path: strin
   }
   if (quantum.noise !== undefined) {
     circuit = { ...circuit, noise: { ...quantum.noise } };
+    if (needsDensityMatrix(circuit) && circuit.qubits > DENSITY_MATRIX_MAX_QUBITS) {
+      throw new UsageError(`quantum.noise: ${densityMatrixLimitMessage(circuit.qubits)}`);
+    }
   }
   return circuit;
 }

@@ -71,12 +71,23 @@ export function needsDensityMatrix(circuit: Circuit): boolean {
   );
 }
 
+export function densityMatrixLimitMessage(qubits: number): string {
+  return `noise is simulated with density matrices, which take at most ${DENSITY_MATRIX_MAX_QUBITS} qubits (4^n entries per sample); this circuit has ${qubits}: drop the noise or use fewer qubits`;
+}
+
 /** Refuses circuits too large for density matrices with a line saying why. */
 export function checkDensityMatrixSize(circuit: Circuit): void {
   if (circuit.qubits > DENSITY_MATRIX_MAX_QUBITS) {
-    throw new UsageError(
-      `noise is simulated with density matrices, which take at most ${DENSITY_MATRIX_MAX_QUBITS} qubits (4^n entries per sample); this circuit has ${circuit.qubits}: drop the noise or use fewer qubits`,
-    );
+    throw new UsageError(densityMatrixLimitMessage(circuit.qubits));
+  }
+}
+
+function checkArguments(circuit: Circuit, inputs: tf.Tensor, weights: tf.Tensor): void {
+  if (inputs.rank !== 2 || inputs.shape[1] !== circuit.inputSize || inputs.shape[0] < 1) {
+    throw new RangeError(`inputs must have shape [batch ≥ 1, ${circuit.inputSize}], got [${inputs.shape.join(", ")}]`);
+  }
+  if (weights.rank !== 1 || weights.size !== circuit.weightCount) {
+    throw new RangeError(`weights must have shape [${circuit.weightCount}], got [${weights.shape.join(", ")}]`);
   }
 }
 
@@ -86,6 +97,7 @@ export function checkDensityMatrixSize(circuit: Circuit): void {
  */
 export function densityMatrix(circuit: Circuit, inputs: tf.Tensor2D, weights: tf.Tensor1D): { real: tf.Tensor3D; imaginary: tf.Tensor3D } {
   checkDensityMatrixSize(circuit);
+  checkArguments(circuit, inputs, weights);
   return tf.tidy(() => {
     const state = evolve(circuit, inputs, weights);
     return { real: state.re as tf.Tensor3D, imaginary: state.im as tf.Tensor3D };
@@ -100,6 +112,7 @@ export function densityMatrix(circuit: Circuit, inputs: tf.Tensor2D, weights: tf
  */
 export function simulateDensityMatrix(circuit: Circuit, inputs: tf.Tensor2D, weights: tf.Tensor1D, options: NoisyRunOptions = {}): tf.Tensor2D {
   checkDensityMatrixSize(circuit);
+  checkArguments(circuit, inputs, weights);
   const batch = inputs.shape[0];
   const dimension = 2 ** circuit.qubits;
   const chunk = Math.max(1, Math.floor((options.chunkEntries ?? CHUNK_ENTRIES) / (dimension * dimension)));

@@ -202,3 +202,21 @@ describe("circuits from the experiment config", () => {
     assert.notDeepEqual(circuitFromConfig(config, load, { seed: 4 }).operations, circuitFromConfig(config, load, { seed: 5 }).operations);
   });
 });
+
+describe("noise limits in circuit files and configs", () => {
+  it("noise on more than 10 qubits is refused where it is written", () => {
+    assert.equal(
+      usageMessage("qubits: 11\noperations:\n  - {gate: H, wires: [0]}\nmeasure: {probs: [0]}\nnoise: {depolarizing: 0.01}\n"),
+      "c.yaml:5:8: noise: noise is simulated with density matrices, which take at most 10 qubits (4^n entries per sample); this circuit has 11: drop the noise or use fewer qubits",
+    );
+    assert.throws(
+      () => circuitFromConfig(quantumSchema.parse({ qubits: 12, embedding: "angle", noise: { bitFlip: 0.1 } }), () => assert.fail("no file")),
+      { name: "UsageError", message: /^quantum\.noise: noise is simulated with density matrices, .* this circuit has 12/ },
+    );
+  });
+
+  it("readout error alone needs no density matrix and is allowed at any size", () => {
+    const circuit = parseCircuitFile("qubits: 12\nmeasure: {probs: [0]}\nnoise: {readout: 0.01}\n", "c.yaml");
+    assert.deepEqual(circuit.noise, { readout: 0.01 });
+  });
+});
