@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { imageBatch } from "../backend/train-step.js";
-import { augmentBatch, augmentedShape, augmentOptionsFromConfig, loadInMemory, type AugmentOptions } from "../data/index.js";
+import { augmentBatch, augmentedShape, augmentOptionsFromConfig, loadInMemory, openOptionsFromConfig, type AugmentOptions } from "../data/index.js";
 import type { DataConfig } from "../data/schema.js";
 import { UsageError } from "../errors.js";
 import { deriveSeed, Random } from "../random.js";
@@ -42,13 +42,26 @@ function subset(images: Uint8Array, labels: Int32Array, indices: Int32Array, pix
 }
 
 export async function prepareTrainingData(data: DataConfig, seed: number, limit?: number): Promise<TrainingData> {
-  const dataset = await loadInMemory(data.name, { root: data.root, coarseLabels: data.coarseLabels });
+  const dataset = await loadInMemory(data.name, openOptionsFromConfig(data, seed));
   const [height, width, channels] = dataset.imageShape;
   const pixels = height * width * channels;
   const train = dataset.splits.train;
   const test = dataset.splits.test;
   if (train === undefined || test === undefined) throw new UsageError(`${data.name}: the dataset has no train and test splits`);
   const available = Math.min(train.count, limit ?? data.limit ?? train.count);
+  const own = dataset.splits.validation;
+  if (own !== undefined) {
+    // The dataset's own split (VMMRdb's manifest) wins over carving one out of train.
+    const all = (count: number): Int32Array => Int32Array.from({ length: count }, (_, index) => index);
+    return {
+      name: dataset.name,
+      classNames: dataset.classNames,
+      imageShape: [height, width, channels],
+      train: subset(train.images, train.labels, all(available), pixels),
+      validation: { ...own, sourceIndices: all(own.count) },
+      test: { ...test, sourceIndices: all(test.count) },
+    };
+  }
   const order = new Random(deriveSeed(seed, "validation-split")).permutation(train.count).subarray(0, available);
   const validationCount = Math.floor(available * data.validationFraction);
   if (available - validationCount < 1) throw new UsageError(`data.limit ${available} leaves no training images after the validation split`);
