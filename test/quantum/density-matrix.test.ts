@@ -103,6 +103,15 @@ for (const backend of BACKENDS) {
       const actual = run(circuit, x, w);
       x.forEach((sample, b) => assertClose(actual[b], referenceMeasurement(circuit, sample, w), TOL, `sample ${b}`));
     });
+
+  // The cpu backend slices element by element (≈ 2 s for this circuit), so this one runs on wasm only.
+  it("a 7-qubit noisy circuit, past the size where gates are folded into full operators, matches the reference", { skip: backend === "cpu" }, () => {
+    const { builder } = randomCircuit({ qubits: 7, gates: 6, seed: 61, inputs: 2 });
+    const circuit = builder.noiseChannel("depolarizing", 0.1, [3]).withNoise({ amplitudeDamping: 0.05, phaseFlip: 0.03, readout: 0.01 }).expval([[0], [6], [2, 5]]).build();
+    const w = randomValues(circuit.weightCount, 62);
+    const x = randomValues(2, 63);
+    assertClose(run(circuit, [x], w)[0], referenceMeasurement(circuit, x, w), TOL);
+  });
   });
 }
 
