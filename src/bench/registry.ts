@@ -8,8 +8,9 @@ import { cnnTrainMnist } from "./workloads/cnn-train-mnist.js";
 import { evalMnistRobustness } from "./workloads/eval-mnist-robustness.js";
 import { hybridHead } from "./workloads/hybrid-head.js";
 import { loadMnist } from "./workloads/load-mnist.js";
+import { noisyHybridHead } from "./workloads/noisy-hybrid-head.js";
 import { qplr10q } from "./workloads/qplr-10q.js";
 import { quanvMnist } from "./workloads/quanv-mnist.js";
 import { streamJpeg } from "./workloads/stream-jpeg.js";
 
-export const WORKLOADS: Workload[] = [cnnTrainMnist, hybridHead, quanvMnist, qplr10q, loadMnist, streamJpeg, evalMnistRobustness];
+export const WORKLOADS: Workload[] = [cnnTrainMnist, hybridHead, noisyHybridHead, quanvMnist, qplr10q, loadMnist, streamJpeg, evalMnistRobustness];

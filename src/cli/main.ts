@@ -9,6 +9,11 @@ import { Command } from "commander";
 import { handleError } from "./handle-error.js";
 import { buildProgram } from "./program.js";
 
+// A reader that closes early (`qhybrid ... | head`) is not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
 // Before any tensor exists: silences tfjs's "install tfjs-node" banner (tfjs-core/src/log.ts).
 tf.enableProdMode();
 const program: Command = buildProgram();
