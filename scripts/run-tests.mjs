@@ -1,4 +1,5 @@
-// Runs the whole test suite with node:test (through tsx for TypeScript). Node 20 does not
+// Runs the whole test suite with node:test (through tsx for TypeScript), TAP output whose
+// closing "# tests / # pass / # fail" lines CI reads. Node 20 does not
 // expand globs or discover .ts files, so the files are listed here. Extra arguments are
 // path filters: `npm test -- quantum` runs only test files whose path contains "quantum".
 import { spawnSync } from "node:child_process";
@@ -23,7 +24,7 @@ if (files.length === 0) {
 }
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--test", "--test-concurrency=2", "--test-reporter=spec", ...files],
+  ["--import", "tsx", "--test", "--test-concurrency=2", ...files],
   { stdio: "inherit", env: { ...process.env, QHYBRID_TEST: "1" } },
 );
 process.exit(result.status ?? 1);

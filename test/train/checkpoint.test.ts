@@ -42,7 +42,7 @@ describe("checkpoints", () => {
     const folder = join(directory, "epoch-0001");
     const json = JSON.parse(readFileSync(join(folder, "model.json"), "utf8"));
     const bytes = readFileSync(join(folder, "weights.bin"));
-    const loaded = await tf.loadLayersModel(tf.io.fromMemory(json.modelTopology, json.weightsManifest[0].weights, bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+    const loaded = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) }));
     const x = tf.randomUniform([2, 8, 8, 1], 0, 1, "float32", 9);
     assert.deepEqual((loaded.predict(x) as tf.Tensor).dataSync(), (model.predict(x) as tf.Tensor).dataSync());
   });
