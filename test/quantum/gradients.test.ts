@@ -102,6 +102,16 @@ for (const backend of BACKENDS) {
       assertClose(auto.weights, fd.weights, TOL_GRAD, "∂/∂weights");
     });
 
+    it("flow through an angle embedding on more than six wires to the inputs", () => {
+      const circuit = new CircuitBuilder(7, 7).angleEmbedding({ rotation: "RX" }).basicEntanglerLayers({ layers: 1 }).expval([[0], [6]]).build();
+      const inputs = [fixtureNumbers(7, 41)];
+      const weights = fixtureNumbers(circuit.weightCount, 42);
+      const auto = autodiff(circuit, inputs, weights, [1, -0.5]);
+      const fd = finiteDifferences(circuit, inputs, weights, [1, -0.5]);
+      assertClose(auto.inputs, fd.inputs, TOL_GRAD, "∂/∂inputs");
+      assertClose(auto.weights, fd.weights, TOL_GRAD, "∂/∂weights");
+    });
+
     it("train a circuit with an optimizer: the loss decreases", () => {
       const circuit = new CircuitBuilder(2, 2).angleEmbedding({ rotation: "RY" }).stronglyEntanglingLayers({ layers: 1 }).gate("RY", [0], [input(1, 0.5)]).expval([[0]]).build();
       const x = tf.tensor2d([[0.1, 0.9], [1.2, -0.4]]);

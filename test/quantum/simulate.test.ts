@@ -170,6 +170,15 @@ for (const backend of BACKENDS) {
       actual.forEach((row, b) => assertClose(row, referenceMeasure(circuit, x[b], w), TOL, `sample ${b}`));
     });
 
+    it("builds angle-embedded product states on more than six wires like the reference", () => {
+      for (const rotation of ["RX", "RY"] as const) {
+        const circuit = new CircuitBuilder(8, 8).angleEmbedding({ rotation }).stronglyEntanglingLayers({ layers: 1 }).expval([[0], [6], [7], [1, 7]]).build();
+        const x = [fixtureNumbers(8, 31), fixtureNumbers(8, 32)];
+        const weights = fixtureNumbers(circuit.weightCount, 33);
+        run(circuit, x, weights).forEach((row, b) => assertClose(row, referenceMeasure(circuit, x[b], weights), TOL, `${rotation}, sample ${b}`));
+      }
+    });
+
     it("runs 10 qubits with 5-wire blocks like the 2-wire blocks", () => {
       const circuit = new CircuitBuilder(10, 1024).amplitudeEmbedding().stronglyEntanglingLayers({ layers: 2 }).probs([3, 7, 0]).build();
       const x = [fixtureNumbers(1024, 3)];

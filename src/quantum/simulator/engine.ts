@@ -69,6 +69,9 @@ function initialState(plan: Plan, args: RunArguments): EngineState {
  */
 type Component = number | tf.Tensor2D;
 
+/** Wires whose amplitudes are built row by row (2^k rows); further wires double a stacked tensor. */
+const ROW_WIRES = 6;
+
 function scaleComponent(value: Component, factor: number): Component {
   if (factor === 0) return 0;
   if (typeof value === "number") return value * factor;
@@ -152,9 +155,11 @@ function productState(wireGates: PrimitiveGate[][], inputs: tf.Tensor2D, n: numb
     return v;
   });
 
-  // Kronecker product, wire 0 most significant: amplitude j = Π_w v_w[bit_w(j)].
+  // Kronecker product: amplitude j = Π_w v_w[bit_w(j)], one row per amplitude for the
+  // first ROW_WIRES wires (wire 0 most significant)...
+  const rowWires = Math.min(n, ROW_WIRES);
   let re: Component[] = [1], im: Component[] = [0];
-  for (const v of states) {
+  for (const v of states.slice(0, rowWires)) {
     const nextRe: Component[] = [], nextIm: Component[] = [];
     re.forEach((ar, index) => {
       const ai = im[index];
@@ -169,10 +174,34 @@ function productState(wireGates: PrimitiveGate[][], inputs: tf.Tensor2D, n: numb
   }
   const ones = tf.ones([1, batch]) as tf.Tensor2D;
   const asRow = (value: Component): tf.Tensor2D => (typeof value === "number" ? (value === 1 ? ones : tf.mul(ones, value)) : value);
-  const complex = im.some((value) => value !== 0);
-  const stacked = tf.concat((complex ? [...re, ...im] : re).map(asRow), 0);
-  const wires = Array.from({ length: n }, (_, w) => w);
-  return { tensor: transpose2d(stacked as tf.Tensor2D), axes: complex ? [-1, ...wires] : wires, batch };
+  let stackedRe: tf.Tensor2D = tf.concat(re.map(asRow), 0) as tf.Tensor2D;
+  let stackedIm: tf.Tensor2D | null = im.some((value) => value !== 0) ? (tf.concat(im.map(asRow), 0) as tf.Tensor2D) : null;
+  let axes = Array.from({ length: rowWires }, (_, w) => w);
+  // ...then each further wire doubles the stacked [rows, B] tensors as the new most
+  // significant axis (the engine tracks axis order, so no reordering is needed).
+  for (let w = rowWires; w < n; w++) {
+    const v = states[w];
+    const times = (t: tf.Tensor2D | null, c: Component): tf.Tensor2D | null => {
+      if (t === null || c === 0) return null;
+      return typeof c === "number" ? (c === 1 ? t : tf.mul(t, c)) : tf.mul(t, c);
+    };
+    const combine = (a: tf.Tensor2D | null, b: tf.Tensor2D | null, sign: number): tf.Tensor2D | null => {
+      if (b === null) return a;
+      const signed = sign < 0 ? tf.neg(b) : b;
+      return a === null ? signed : tf.add(a, signed);
+    };
+    const zerosLike = (): tf.Tensor2D => tf.zerosLike(stackedRe);
+    const part = (bit: number): { re: tf.Tensor2D | null; im: tf.Tensor2D | null } => ({
+      re: combine(times(stackedRe, v[bit]), times(stackedIm, v[2 + bit]), -1),
+      im: combine(times(stackedRe, v[2 + bit]), times(stackedIm, v[bit]), 1),
+    });
+    const zero = part(0), one = part(1);
+    stackedRe = tf.concat([zero.re ?? zerosLike(), one.re ?? zerosLike()], 0) as tf.Tensor2D;
+    stackedIm = zero.im === null && one.im === null ? null : (tf.concat([zero.im ?? zerosLike(), one.im ?? zerosLike()], 0) as tf.Tensor2D);
+    axes = [w, ...axes];
+  }
+  if (stackedIm === null) return { tensor: transpose2d(stackedRe), axes, batch };
+  return { tensor: transpose2d(tf.concat([stackedRe, stackedIm], 0) as tf.Tensor2D), axes: [-1, ...axes], batch };
 }
 
 function applyDense(state: EngineState, step: Extract<Step, { kind: "dense" }>, args: RunArguments): EngineState {
