@@ -12,5 +12,6 @@ import { noisyHybridHead } from "./workloads/noisy-hybrid-head.js";
 import { qplr10q } from "./workloads/qplr-10q.js";
 import { quanvMnist } from "./workloads/quanv-mnist.js";
 import { streamJpeg } from "./workloads/stream-jpeg.js";
+import { trainHybridMnist, trainResnet50 } from "./workloads/train-models.js";
 
-export const WORKLOADS: Workload[] = [cnnTrainMnist, hybridHead, noisyHybridHead, quanvMnist, qplr10q, loadMnist, streamJpeg, evalMnistRobustness];
+export const WORKLOADS: Workload[] = [cnnTrainMnist, hybridHead, noisyHybridHead, quanvMnist, qplr10q, loadMnist, streamJpeg, evalMnistRobustness, trainHybridMnist, trainResnet50];

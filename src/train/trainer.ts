@@ -103,6 +103,38 @@ export function summarizeLogits(logits: Float32Array, labels: Int32Array, classe
   return { loss: loss / count, accuracy: correct / count, top5: top5 / count };
 }
 
+/**
+ * One optimisation step: forward in training mode, soft-target cross-entropy, gradients of
+ * the trainable weights, optional global-norm clipping, the optimiser's update (skipped when
+ * the loss is not finite, so the weights stay at their last good values). Returns the loss
+ * and the number of correct top-1 predictions; leaves no tensors behind.
+ */
+export function createTrainingStep(
+  model: tf.LayersModel,
+  optimizer: Optimizer,
+  gradientClip: number | undefined,
+): (x: tf.Tensor4D, targets: tf.Tensor2D, labels: Int32Array, learningRate: number) => { loss: number; correct: number } {
+  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  return (x, targets, labels, learningRate) => {
+    let correct: tf.Scalar | undefined;
+    const loss = tf.tidy(() => {
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+        correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.tensor1d(labels, "int32")), "float32")));
+        return softTargetCrossEntropy(logits, targets);
+      }, variables);
+      let gradients = variables.map((variable) => grads[variable.name]);
+      if (gradientClip !== undefined) gradients = clipByGlobalNorm(gradients, gradientClip);
+      const lossValue = value.dataSync()[0];
+      if (Number.isFinite(lossValue)) optimizer.apply(variables, gradients, learningRate);
+      return lossValue;
+    });
+    const count = correct!.dataSync()[0];
+    correct!.dispose();
+    return { loss, correct: count };
+  };
+}
+
 export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopResult> {
   const { model, train, training, run, progress, imageShape, classes } = options;
   const optimizer = new Optimizer(training.optimizer);
@@ -126,7 +158,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
     progress.message("interrupt: saving after this step; press Ctrl-C again to quit without saving");
   };
   process.on("SIGINT", onInterrupt);
-  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const trainingStep = createTrainingStep(model, optimizer, training.gradientClip);
   const stepsPerEpoch = Math.ceil(train.count / training.batchSize);
   let stoppedEarly = false;
   try {
@@ -146,21 +178,10 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
         const sourceIndices = Int32Array.from(rows, (row) => train.sourceIndices[row]);
         learningRate = learningRateAt(training, epoch, step, stepsPerEpoch);
         setDropoutStep(state.globalStep);
-        const [loss, batchCorrect] = tf.tidy(() => {
-          const x = options.batches.trainingBatch(rows, deriveSeed(options.seed, `augment:${epoch}:${step}`));
-          const y = tf.tensor2d(batchTargets(labels, sourceIndices, classes, options.targets), [rows.length, classes]);
-          let correctCount: tf.Scalar | undefined;
-          const { value, grads } = tf.variableGrads(() => {
-            const logits = model.apply(x, { training: true }) as tf.Tensor2D;
-            correctCount = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.tensor1d(labels, "int32")), "float32")));
-            return softTargetCrossEntropy(logits, y);
-          }, variables);
-          let gradients = variables.map((variable) => grads[variable.name]);
-          if (training.gradientClip !== undefined) gradients = clipByGlobalNorm(gradients, training.gradientClip);
-          const lossValue = value.dataSync()[0];
-          if (Number.isFinite(lossValue)) optimizer.apply(variables, gradients, learningRate);
-          return [lossValue, correctCount!.dataSync()[0]] as const;
-        });
+        const x = options.batches.trainingBatch(rows, deriveSeed(options.seed, `augment:${epoch}:${step}`));
+        const y = tf.tensor2d(batchTargets(labels, sourceIndices, classes, options.targets), [rows.length, classes]);
+        const { loss, correct: batchCorrect } = trainingStep(x, y, labels, learningRate);
+        tf.dispose([x, y]);
         if (!Number.isFinite(loss)) {
           throw new UserError(
             `${options.label}: the loss became ${loss} at epoch ${epoch + 1}, step ${step + 1} (learning rate ${learningRate.toExponential(2)}); ` +
