@@ -16,6 +16,7 @@ import { DEFAULT_CONFIG_PATH, formatResolvedConfig, loadExperimentConfig, type L
 import type { ExperimentConfig } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import { buildModel, type BuiltModel } from "../models/build.js";
+import { loadPretrainedWeights } from "../models/pretrained.js";
 import { RunDirectory, RUN_FILES } from "../run/run-directory.js";
 import { prepareBatches, prepareTrainingData, type TrainingData } from "./data.js";
 import type { ProgressReporter } from "./progress.js";
@@ -128,6 +129,10 @@ export async function trainExperiment(options: TrainOptions): Promise<RunSummary
       normalize: config.data.normalize,
       quantum,
     });
+    if (config.model.weights !== undefined && !variant.resume) {
+      const { copied, total } = loadPretrainedWeights(built.model, config.model.weights);
+      options.progress.message(`${label}: initialised ${copied} of ${total} weight tensors from ${config.model.weights}`);
+    }
     options.progress.message(
       `${label}: ${built.model.name}, ${built.parameters.total} parameters (${built.parameters.classical} classical, ${built.parameters.quantum} quantum), ` +
         `${data.train.count} training / ${data.validation.count} validation / ${data.test.count} test images of ${data.name}, backend ${backend.name}, run ${variant.run.path}`,
