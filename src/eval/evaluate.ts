@@ -73,17 +73,10 @@ export interface LevelResult {
   meanConfidence: number;
 }
 
-export interface CalibrationSummary {
-  ece: number;
-  mce: number;
-  classwiseEce: number;
-  adaptiveEce: number;
-  nll: number;
-  brier: number;
-  brierPerClass: number;
-  meanConfidence: number;
-  accuracy: number;
-}
+export type CalibrationSummary = Pick<
+  CalibrationMetrics,
+  "ece" | "mce" | "classwiseEce" | "adaptiveEce" | "nll" | "brier" | "brierPerClass" | "meanConfidence" | "accuracy"
+>;
 
 export interface TemperatureScalingResult {
   temperature: number;
