@@ -10,7 +10,7 @@
  * normalisation is their first layer.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { Circuit } from "../quantum/circuit.js";
+import { measurementSize, type Circuit } from "../quantum/circuit.js";
 import { deriveSeed } from "../random.js";
 import { Normalize } from "./layers/normalize.js";
 import { SeededDropout } from "./layers/seeded-dropout.js";
@@ -95,7 +95,7 @@ export function buildModel(config: ModelConfig, context: ModelContext, control =
     if (config.hybrid.inputScale !== 1) {
       h = tf.layers.rescaling({ scale: config.hybrid.inputScale, offset: 0, name: "circuit_input_scale" }).apply(h) as tf.SymbolicTensor;
     }
-    const outputs = circuitOutputSize(circuit);
+    const outputs = measurementSize(circuit);
     if (control) {
       h = dense(outputs, "linear", seeds, "quantum_control").apply(h) as tf.SymbolicTensor;
     } else {
@@ -122,10 +122,6 @@ export function buildModel(config: ModelConfig, context: ModelContext, control =
   return { model, kind: config.kind, control, quantumLayers, parameters: countParameters(model, quantumLayers) };
 }
 
-/** Outputs of a circuit's measurement: one per observable, or 2^k probabilities. */
-export function circuitOutputSize(circuit: Circuit): number {
-  return circuit.measurement.kind === "expval" ? circuit.measurement.observables.length : 2 ** circuit.measurement.wires.length;
-}
 
 function convolutionalFeatures(x: tf.SymbolicTensor, config: ModelConfig, seeds: SeedSequence): tf.SymbolicTensor {
   config.channels.forEach((channels, index) => {

@@ -73,6 +73,11 @@ export interface Circuit {
 
 export type Rotation = "RX" | "RY" | "RZ";
 
+/** Outputs per sample of a circuit's measurement: one per observable, or 2^k probabilities. */
+export function measurementSize(circuit: Circuit): number {
+  return circuit.measurement.kind === "expval" ? circuit.measurement.observables.length : 2 ** circuit.measurement.wires.length;
+}
+
 export const constant = (value: number): AngleSource => ({ kind: "constant", value });
 export const input = (index: number, scale = 1): AngleSource => ({ kind: "input", index, scale });
 

@@ -16,7 +16,7 @@ import type { Circuit } from "./circuit.js";
 import { loadCircuitFile } from "./circuit-file.js";
 import { applyReadoutError, needsDensityMatrix, simulateDensityMatrix } from "./density-matrix.js";
 import { drawCircuit } from "./draw.js";
-import { measurementSize } from "./layer.js";
+import { measurementSize } from "./circuit.js";
 import { parameterShiftGradient } from "./parameter-shift.js";
 import { exportQasm } from "./qasm.js";
 import { circuitResources, formatResources, type CircuitResources } from "./resources.js";

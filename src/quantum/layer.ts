@@ -19,7 +19,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { deriveSeed } from "../random.js";
-import type { Circuit } from "./circuit.js";
+import { measurementSize, type Circuit } from "./circuit.js";
 import { applyReadoutError, needsDensityMatrix, simulateDensityMatrix } from "./density-matrix.js";
 import { simulate } from "./simulate.js";
 
@@ -40,11 +40,6 @@ export function encodeCircuit(circuit: Circuit): string {
 
 export function decodeCircuit(text: string): Circuit {
   return JSON.parse(Buffer.from(text, "hex").toString("utf8")) as Circuit;
-}
-
-/** Outputs per sample of a circuit's measurement. */
-export function measurementSize(circuit: Circuit): number {
-  return circuit.measurement.kind === "expval" ? circuit.measurement.observables.length : 2 ** circuit.measurement.wires.length;
 }
 
 export class QuantumLayer extends tf.layers.Layer {
