@@ -3,7 +3,8 @@
  * @module backend/wasm-kernels
  * Gradient kernels the shipped wasm backend lacks (or has only slowly), built from its
  * fast forward kernels and registered under the wasm backend's name, so that CNNs train
- * on it. Registration is idempotent.
+ * on it. Registration is idempotent. threads.ts (initWasmWithThreads) starts the backend on
+ * tfjs's multithreaded build under Node.
  */
 import * as tf from "@tensorflow/tfjs";
 import { conv2dBackpropFilterConfig } from "./conv2d-backprop-filter.js";
@@ -12,6 +13,8 @@ import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from "./d
 import { matMulConfigs } from "./matmul.js";
 import { maxPoolGradConfig } from "./max-pool-grad.js";
 import { reluMaxPoolGradConfig } from "./relu-max-pool-grad.js";
+
+export { initWasmWithThreads } from "./threads.js";
 
 /**
  * Kernel configs added to the wasm backend (replacing the shipped one where there is one).

@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import assert from "node:assert/strict";
 import { registerWasmTrainingKernels } from "../../../src/backend/wasm-kernels/index.js";
+import { initWasmWithThreads } from "../../../src/backend/wasm-kernels/threads.js";
 import { Random } from "../../../src/random.js";
 
 /** Relative to the largest reference magnitude (float32 sums of up to ~10⁴ terms in different orders). */
@@ -18,7 +19,10 @@ let ready: Promise<void> | undefined;
 export function initBackends(): Promise<void> {
   ready ??= (async () => {
     tf.enableProdMode();
-    await tf.setBackend("wasm");
+    // QHYBRID_TEST_WASM_THREADS=2 runs every wasm comparison on the multithreaded build.
+    const threads = Number(process.env.QHYBRID_TEST_WASM_THREADS ?? 1);
+    if (threads > 1) await initWasmWithThreads(threads);
+    else await tf.setBackend("wasm");
     await tf.ready();
     registerWasmTrainingKernels();
   })();
