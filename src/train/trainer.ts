@@ -65,6 +65,23 @@ export class TrainingInterrupted extends UserError {
   }
 }
 
+/**
+ * An epoch of class-balanced sampling: as many draws as there are images, each picking a
+ * class uniformly and then an image of that class uniformly (with replacement), so rare
+ * classes are seen as often as common ones.
+ */
+export function classBalancedOrder(labels: Int32Array, classes: number, random: Random): Int32Array {
+  const byClass: number[][] = Array.from({ length: classes }, () => []);
+  labels.forEach((label, index) => byClass[label].push(index));
+  const present = byClass.filter((members) => members.length > 0);
+  const order = new Int32Array(labels.length);
+  for (let draw = 0; draw < order.length; draw++) {
+    const members = present[random.integer(present.length)];
+    order[draw] = members[random.integer(members.length)];
+  }
+  return order;
+}
+
 /** Logits of a whole image set, in batches, in evaluation mode. */
 export function predictLogits(model: tf.LayersModel, set: ImageSet, shape: readonly [number, number, number], batchSize: number): Float32Array {
   const classes = model.outputs[0].shape[1] as number;
@@ -163,7 +180,8 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainLoopRes
   let stoppedEarly = false;
   try {
     for (let epoch = state.epoch; epoch < training.epochs; epoch++) {
-      const order = new Random(deriveSeed(options.seed, `shuffle:${epoch}`)).permutation(train.count);
+      const random = new Random(deriveSeed(options.seed, `shuffle:${epoch}`));
+      const order = training.classBalanced ? classBalancedOrder(train.labels, classes, random) : random.permutation(train.count);
       progress.startEpoch(options.label, epoch + 1, training.epochs, stepsPerEpoch);
       const partial = state.partialEpoch;
       state.partialEpoch = undefined;
