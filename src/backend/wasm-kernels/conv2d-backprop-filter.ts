@@ -104,8 +104,10 @@ function filterGradientByPatches(calls: KernelCalls, x: tf.TensorInfo, dy: tf.Te
   const patchSize = filterHeight * filterWidth * inChannels;
   const patches = calls.conv2d(x, patchFilter(calls.backend, filterHeight, filterWidth, inChannels), [strideHeight, strideWidth], [dilationHeight, dilationWidth], padInfo);
   const rows = patches.shape[0] * patches.shape[1] * patches.shape[2];
-  const gradient = calls.run("BatchMatMul", { a: calls.reshape(patches, [rows, patchSize]), b: calls.reshape(dy, [rows, outChannels]) }, { transposeA: true, transposeB: false });
-  return calls.reshape(gradient, [filterHeight, filterWidth, inChannels, outChannels]);
+  // dWᵀ = dyᵀ·patches rather than patchesᵀ·dy: XNNPACK packs the right-hand operand afresh
+  // (~4 ns a float), so the narrower of the two (patchSize ≤ outChannels columns) goes there.
+  const transposed = calls.run("BatchMatMul", { a: calls.reshape(dy, [rows, outChannels]), b: calls.reshape(patches, [rows, patchSize]) }, { transposeA: true, transposeB: false });
+  return calls.reshape(calls.transpose(transposed, [1, 0]), [filterHeight, filterWidth, inChannels, outChannels]);
 }
 
 export const conv2dBackpropFilterConfig: tf.KernelConfig = {
