@@ -7,14 +7,14 @@
 import * as tf from "@tensorflow/tfjs";
 import os from "node:os";
 import type { BackendChoice } from "./schema.js";
-import { selectBackend, type BackendSelection } from "./select.js";
+import { selectBackend, wasmThreads, type BackendSelection } from "./select.js";
 
 export interface BackendInfo {
   backend: BackendSelection;
   tfjsVersion: string;
   nodeVersion: string;
   /** Only for the wasm backend. */
-  wasm?: { simd: boolean; multithreaded: boolean };
+  wasm?: { simd: boolean; multithreaded: boolean; threads: number };
   cpus: number;
   memoryGiB: number;
   platform: string;
@@ -33,7 +33,8 @@ export async function describeBackend(choice: BackendChoice): Promise<BackendInf
   if (backend.name === "wasm") {
     info.wasm = {
       simd: Boolean(await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT")),
-      multithreaded: Boolean(await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT")),
+      multithreaded: wasmThreads() > 1,
+      threads: wasmThreads(),
     };
   }
   return info;

@@ -8,9 +8,9 @@
  * be downloaded, so they are imported dynamically.
  */
 import * as tf from "@tensorflow/tfjs";
-import { UserError } from "../errors.js";
+import { UsageError, UserError } from "../errors.js";
 import { BACKEND_NAMES, type BackendChoice, type BackendName } from "./schema.js";
-import { registerWasmTrainingKernels } from "./wasm-kernels/index.js";
+import { initWasmWithThreads, registerWasmTrainingKernels } from "./wasm-kernels/index.js";
 
 export interface BackendSelection {
   /** Our name for it (tfjs calls both native ones "tensorflow"). */
@@ -31,6 +31,22 @@ const INSTALL_HINTS: Record<BackendName, string> = {
 };
 
 let current: BackendSelection | undefined;
+let wasmThreadCount = 1;
+
+/** XNNPACK threads the wasm backend runs with (1 unless QHYBRID_WASM_THREADS asks for more). */
+export function wasmThreads(): number {
+  return wasmThreadCount;
+}
+
+function wasmThreadsWanted(): number {
+  const text = process.env.QHYBRID_WASM_THREADS;
+  if (text === undefined || text === "") return 1;
+  const threads = Number(text);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 64) {
+    throw new UsageError(`QHYBRID_WASM_THREADS=${text}: expected an integer from 1 to 64`);
+  }
+  return threads;
+}
 
 /** The backend chosen by the last selectBackend call, if any. */
 export function currentBackend(): BackendSelection | undefined {
@@ -45,9 +61,19 @@ async function load(name: BackendName): Promise<void> {
     case "tensorflow":
       await import("@tensorflow/tfjs-node" as string);
       break;
-    case "wasm":
+    case "wasm": {
+      const threads = wasmThreadsWanted();
+      if (threads > 1) {
+        // Opt-in: tfjs blocks its threaded wasm build in Node; threads.ts starts it (about 1.5×
+        // on two idle cores, slower than one thread when other processes load the machine).
+        wasmThreadCount = await initWasmWithThreads(threads);
+        registerWasmTrainingKernels();
+        return;
+      }
       await import("@tensorflow/tfjs-backend-wasm");
+      wasmThreadCount = 1;
       break;
+    }
     case "cpu":
       break;
   }
@@ -66,6 +92,7 @@ function firstLine(error: unknown): string {
 export async function selectBackend(choice: BackendChoice): Promise<BackendSelection> {
   // Silences tfjs's "install tfjs-node" banner and debug checks (tfjs-core/src/log.ts).
   tf.enableProdMode();
+  wasmThreadsWanted(); // a malformed QHYBRID_WASM_THREADS is an error, not a reason to skip wasm
   if (current !== undefined) {
     if (choice !== "auto" && choice !== current.name) {
       throw new UserError(`backend ${choice} requested, but this process already runs on ${current.name}`);

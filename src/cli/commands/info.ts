@@ -27,7 +27,7 @@ function formatInfo(info: BackendInfo & { datasets: DatasetLocation[] }): string
     ...info.backend.skipped.map((entry) => `  skipped ${entry.name}: ${entry.error}`),
   ];
   if (info.wasm) {
-    lines.push(`wasm:      SIMD ${info.wasm.simd ? "on" : "off"}, ${info.wasm.multithreaded ? "multi-threaded" : "single-threaded"}`);
+    lines.push(`wasm:      SIMD ${info.wasm.simd ? "on" : "off"}, ${info.wasm.multithreaded ? `${info.wasm.threads} threads (QHYBRID_WASM_THREADS)` : "single-threaded (QHYBRID_WASM_THREADS=2 for two threads)"}`);
   }
   lines.push(
     `tfjs:      ${info.tfjsVersion}`,
