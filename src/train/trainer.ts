@@ -9,6 +9,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { imageBatch } from "../backend/train-step.js";
+import { temperatureNll } from "../eval/calibration.js";
+import { accuracy, topKAccuracy } from "../eval/metrics.js";
 import { UserError, EXIT_INTERRUPTED } from "../errors.js";
 import { setDropoutStep } from "../models/layers/seeded-dropout.js";
 import { deriveSeed, Random } from "../random.js";
@@ -98,26 +100,13 @@ export function predictLogits(model: tf.LayersModel, set: ImageSet, shape: reado
   return out;
 }
 
-/** Mean cross-entropy, top-1 and top-5 accuracy of logits against labels. */
+/** Mean cross-entropy, top-1 and top-5 accuracy of logits against labels (the evaluator's definitions). */
 export function summarizeLogits(logits: Float32Array, labels: Int32Array, classes: number): { loss: number; accuracy: number; top5: number } {
-  let loss = 0;
-  let correct = 0;
-  let top5 = 0;
-  for (let row = 0; row < labels.length; row++) {
-    const z = logits.subarray(row * classes, (row + 1) * classes);
-    let max = -Infinity;
-    for (const value of z) max = Math.max(max, value);
-    let sum = 0;
-    for (const value of z) sum += Math.exp(value - max);
-    const label = labels[row];
-    loss += -(z[label] - max - Math.log(sum));
-    let rank = 0;
-    for (let k = 0; k < classes; k++) if (z[k] > z[label] || (z[k] === z[label] && k < label)) rank++;
-    if (rank === 0) correct++;
-    if (rank < 5) top5++;
-  }
-  const count = Math.max(labels.length, 1);
-  return { loss: loss / count, accuracy: correct / count, top5: top5 / count };
+  return {
+    loss: temperatureNll(logits, labels, 1),
+    accuracy: accuracy(logits, labels, classes),
+    top5: topKAccuracy(logits, labels, Math.min(5, classes), classes),
+  };
 }
 
 /**
