@@ -14,11 +14,10 @@ import * as tf from "@tensorflow/tfjs";
 export const BATCH_NORM_MOMENTUM = 0.9;
 
 /**
- * Batch normalisation (Ioffe & Szegedy 2015) over every axis but the last, written with
- * broadcasting ops only. tfjs's own layer computes its gradient with tf.tile of the batch
- * statistics to the input's full shape (tfjs-core gradients/FusedBatchNorm_grad.ts), which
- * was a third of a hybrid training step on wasm; autodiff through broadcasting
- * reduces with sums instead. Weights, names and the moving-average rule match tfjs's
+ * Batch normalisation (Ioffe & Szegedy 2015) over every axis but the last, as one op with
+ * its closed-form gradient built from broadcasting ops. tfjs's own layer computes its
+ * gradient with tf.tile of the batch statistics to the input's full shape (tfjs-core
+ * gradients/FusedBatchNorm_grad.ts), which was a third of a hybrid training step on wasm. Weights, names and the moving-average rule match tfjs's
  * BatchNormalization (gamma, beta, moving_mean, moving_variance; ε = 1e-3), so checkpoints
  * in the tfjs layers format keep their meaning; the moving variance averages the unbiased
  * batch variance, as torch.nn.BatchNorm2d (the seeds' framework) does.
@@ -65,14 +64,40 @@ export class BatchNorm extends tf.layers.Layer {
         return x.mul(scale).add(beta.sub(this.movingMean.read().mul(scale)));
       }
       const axes = Array.from({ length: x.rank - 1 }, (_, axis) => axis);
-      const { mean, variance } = tf.moments(x, axes);
-      const m = this.momentum;
-      // Moving statistics are written to state and never reach the loss: no gradient flows through them.
       const count = x.size / (x.shape[x.rank - 1] as number);
-      const unbiased = variance.mul(count / Math.max(count - 1, 1));
-      this.movingMean.write(this.movingMean.read().mul(m).add(mean.mul(1 - m)));
+      let mean: tf.Tensor | undefined;
+      let variance: tf.Tensor | undefined;
+      // One op with the closed-form gradient (Ioffe & Szegedy 2015, §3):
+      // dx = γ/σ · (dy − mean(dy) − x̂·mean(dy·x̂)), dγ = Σ dy·x̂, dβ = Σ dy.
+      // Autodiff through the moments takes about twice as many kernels.
+      const normalize = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+        const [input, scale, shift] = args as tf.Tensor[];
+        const save = args[3] as tf.GradSaveFunc;
+        const moments = tf.moments(input, axes);
+        mean = tf.keep(moments.mean);
+        variance = tf.keep(moments.variance);
+        const inverse = tf.rsqrt(moments.variance.add(this.epsilon));
+        const normalized = input.sub(moments.mean).mul(inverse);
+        save([normalized, inverse, scale]);
+        return {
+          value: normalized.mul(scale).add(shift),
+          gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+            const [savedNormalized, savedInverse, savedScale] = saved;
+            const dShift = dy.sum(axes);
+            const dScale = dy.mul(savedNormalized).sum(axes);
+            const dx = dy.sub(dShift.div(count)).sub(savedNormalized.mul(dScale.div(count))).mul(savedScale.mul(savedInverse));
+            return [dx, dScale, dShift];
+          },
+        };
+      });
+      const output = normalize(x, gamma, beta);
+      const m = this.momentum;
+      // Moving statistics are state: written here, never part of the differentiated graph.
+      const unbiased = variance!.mul(count / Math.max(count - 1, 1));
+      this.movingMean.write(this.movingMean.read().mul(m).add(mean!.mul(1 - m)));
       this.movingVariance.write(this.movingVariance.read().mul(m).add(unbiased.mul(1 - m)));
-      return x.sub(mean).mul(gamma.mul(tf.rsqrt(variance.add(this.epsilon)))).add(beta);
+      tf.dispose([mean!, variance!]);
+      return output;
     });
   }
 

@@ -37,3 +37,25 @@ describe("batch normalisation", () => {
     assert.ok(difference < 1e-4, `gradient difference ${difference}`);
   });
 });
+
+describe("batch normalisation's closed-form gradient", () => {
+  it("gives tfjs's gradients for gamma and beta", () => {
+    const x = tf.randomNormal([6, 4, 4, 2], 1, 2, "float32", 23);
+    const ours = new BatchNorm();
+    const theirs = tf.layers.batchNormalization();
+    ours.apply(x);
+    theirs.apply(x);
+    const weights = [tf.tensor1d([1.3, 0.7]), tf.tensor1d([0.2, -0.4])];
+    ours.setWeights([...weights, ...ours.getWeights().slice(2)]);
+    theirs.setWeights([...weights, ...theirs.getWeights().slice(2)]);
+    const gradients = (layer: tf.layers.Layer) => {
+      const variables = layer.trainableWeights.map((weight) => weight.read() as tf.Variable);
+      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, tf.linspace(-1, 2, 2))) as tf.Scalar, variables);
+      return variables.map((variable) => grads[variable.name]);
+    };
+    const [ourGamma, ourBeta] = gradients(ours);
+    const [theirGamma, theirBeta] = gradients(theirs);
+    assert.ok(maxDifference(ourGamma, theirGamma) < 1e-4);
+    assert.ok(maxDifference(ourBeta, theirBeta) < 1e-4);
+  });
+});
