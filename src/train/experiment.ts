@@ -105,17 +105,21 @@ export async function trainExperiment(options: TrainOptions): Promise<RunSummary
   // Loaded only when needed: classical runs never pay for the simulator's start-up.
   const quantum = hasQuantumLayer ? (await import("../quantum/model-parts.js")).quantumPartsFor(config) : undefined;
 
-  const variants: { control: boolean; run: RunDirectory; resume: boolean }[] = [];
+  // Run directories are made when their model starts, so a failure leaves no empty run behind.
+  const variants: { control: boolean; open: () => RunDirectory; resume: boolean }[] = [];
   if (options.resume !== undefined) {
-    variants.push({ control: resumeVariant === "control", run: RunDirectory.open(options.resume), resume: true });
+    const run = RunDirectory.open(options.resume);
+    variants.push({ control: resumeVariant === "control", open: () => run, resume: true });
   } else {
-    const controlName = `${config.name}-control`;
-    if (!config.model.control) variants.push({ control: false, run: RunDirectory.create(config.output.dir, config.name), resume: false });
-    if (config.model.control || withControl) variants.push({ control: true, run: RunDirectory.create(config.output.dir, controlName), resume: false });
+    if (!config.model.control) variants.push({ control: false, open: () => RunDirectory.create(config.output.dir, config.name), resume: false });
+    if (config.model.control || withControl) {
+      variants.push({ control: true, open: () => RunDirectory.create(config.output.dir, `${config.name}-control`), resume: false });
+    }
   }
 
   const summaries: RunSummary[] = [];
-  for (const variant of variants) {
+  for (const plan of variants) {
+    const variant = { ...plan, run: plan.open() };
     const variantConfig: ExperimentConfig = { ...config, model: { ...config.model, control: variant.control } };
     const label = variant.control ? `${config.name} (control)` : config.name;
     if (!variant.resume) {
