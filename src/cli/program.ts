@@ -13,6 +13,7 @@ import { infoCommand } from "./commands/info.js";
 import { trainCommand } from "./commands/train.js";
 import { evalCommand } from "./commands/eval.js";
 import { compareCommand } from "./commands/compare.js";
+import { sweepCommand } from "./commands/sweep.js";
 
 const packageJson = JSON.parse(
   readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
@@ -41,6 +42,7 @@ Examples:
   qhybrid config check configs/mnist-hybrid.yaml --set training.epochs=3
   qhybrid circuit configs/circuits/bel4.yaml   draw a circuit file and count its resources
   qhybrid datasets list                where each dataset was looked for and found
+  qhybrid sweep run configs/sweeps/ablation-qubits.yaml --parallel 2   resumable sweeps; plan, emit --slurm, report
 `,
     );
   program.addCommand(trainCommand());
@@ -50,6 +52,7 @@ Examples:
   program.addCommand(configCommand());
   program.addCommand(circuitCommand());
   program.addCommand(datasetsCommand());
+  program.addCommand(sweepCommand());
   applyToAll(program, (command) => {
     command.exitOverride();
     command.configureOutput({ writeErr: (text) => process.stderr.write(text) });
