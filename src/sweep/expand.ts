@@ -6,7 +6,8 @@
  * random samples (drawn with the sweep's own seed, parameters in sorted key order so that
  * reordering them changes nothing), plus `include:` entries, each × the seeds, minus the
  * `exclude:` matches, duplicates dropped. Where a problem lies is reported through the
- * caller's `locate`, so the loader can name a line of the sweep file.
+ * caller's `locate`, so the loader can name a line of the sweep file. Without grid or
+ * random axes the combinations are the base alone, and `include:` entries come on top.
  */
 import { configHash } from "../config/hash.js";
 import type { KeyPath } from "../config/validate-yaml.js";
@@ -78,7 +79,6 @@ export function expandSweep(axes: SweepAxes, locate: Locate = namePath): Assignm
       })),
     );
   }
-  if (Object.keys(axes.grid).length === 0 && axes.random === undefined && axes.include.length > 0) combinations = [];
   combinations.push(
     ...axes.include.map((entry, index) => ({ values: { ...entry }, sources: Object.fromEntries(Object.keys(entry).map((key) => [key, ["include", index, key]])) })),
   );
