@@ -13,6 +13,7 @@ import { infoCommand } from "./commands/info.js";
 import { trainCommand } from "./commands/train.js";
 import { evalCommand } from "./commands/eval.js";
 import { compareCommand } from "./commands/compare.js";
+import { labelRefineCommand } from "./commands/label-refine.js";
 import { sweepCommand } from "./commands/sweep.js";
 
 const packageJson = JSON.parse(
@@ -42,6 +43,7 @@ Examples:
   qhybrid config check configs/mnist-hybrid.yaml --set training.epochs=3
   qhybrid circuit configs/circuits/bel4.yaml   draw a circuit file and count its resources
   qhybrid datasets list                where each dataset was looked for and found
+  qhybrid label-refine configs/qplr-mnist.yaml --limit 5000   QPLR stage 1: quantum soft labels + label report
   qhybrid sweep run configs/sweeps/ablation-qubits.yaml --parallel 2   resumable sweeps; plan, emit --slurm, report
 `,
     );
@@ -52,6 +54,7 @@ Examples:
   program.addCommand(configCommand());
   program.addCommand(circuitCommand());
   program.addCommand(datasetsCommand());
+  program.addCommand(labelRefineCommand());
   program.addCommand(sweepCommand());
   applyToAll(program, (command) => {
     command.exitOverride();
