@@ -44,7 +44,7 @@ Examples:
   qhybrid circuit configs/circuits/bel4.yaml   draw a circuit file and count its resources
   qhybrid datasets list                where each dataset was looked for and found
   qhybrid label-refine configs/qplr-mnist.yaml --limit 5000   QPLR stage 1: quantum soft labels + label report
-  qhybrid sweep run configs/sweeps/ablation-qubits.yaml --parallel 2   resumable sweeps; plan, emit --slurm, report
+  qhybrid sweep run configs/sweeps/ablation-qubits.yaml   a resumable sweep (also: plan, emit --slurm, report)
 `,
     );
   program.addCommand(trainCommand());
