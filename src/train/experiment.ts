@@ -5,7 +5,9 @@
  * before any long work, then train the model (and, with --with-control, its matched
  * classical control with the same backbone, optimiser, schedule, epochs, seed and data
  * order) each in its own run directory, evaluate on the test split, and write
- * summary.json and report.md.
+ * summary.json and report.md. Labels: labels.mode soft trains on a labels file, qplr runs
+ * QPLR stage 1 first (src/labels); --compare trains the same classifier once per label
+ * kind, each in its own run directory, and writes one comparison of them.
  */
 import * as tf from "@tensorflow/tfjs";
 import os from "node:os";
@@ -24,6 +26,10 @@ import { writeTrainingReport } from "./report.js";
 import { trainLoop, type EpochMetrics } from "./trainer.js";
 import { evaluateTrainedModel } from "../eval/run.js";
 import type { EvaluationResult } from "../eval/evaluate.js";
+import { join } from "node:path";
+import { comparisonKinds, targetsFor, type LabelKind } from "../labels/targets.js";
+import { writeComparisonReport, type ComparedRun } from "../report/compare.js";
+import { newRunId } from "../run/run-directory.js";
 
 export interface TrainOptions {
   /** Experiment config; the main job (configs/mnist-hybrid.yaml) when absent. */
@@ -36,6 +42,8 @@ export interface TrainOptions {
   resume?: string;
   /** Also train the matched classical control. */
   withControl?: boolean;
+  /** Train the same classifier on each of these label kinds (and the config's own) and compare them. */
+  compare?: LabelKind[];
   progress: ProgressReporter;
 }
 
@@ -44,6 +52,8 @@ export interface RunSummary {
   runId: string;
   runDirectory: string;
   variant: "model" | "control";
+  /** The label kind the run trained on. */
+  labels: LabelKind;
   model: { kind: string; control: boolean; parameters: BuiltModel["parameters"] };
   dataset: { name: string; train: number; validation: number; test: number; classes: number };
   backend: string;
@@ -100,28 +110,39 @@ export async function trainExperiment(options: TrainOptions): Promise<RunSummary
   if (options.withControl && !hasQuantumLayer) {
     throw new UsageError(`--with-control: model.kind ${config.model.kind}${config.model.kind === "resnet" ? " with a classical head" : ""} has no quantum layer to replace`);
   }
+  if (options.compare !== undefined && (withControl || options.resume !== undefined)) {
+    throw new UsageError(`--compare trains one model per label kind: it cannot be combined with ${options.resume !== undefined ? "--resume" : "--with-control"}`);
+  }
   const backend = await selectBackend(options.backend ?? config.backend);
   const { data, batches } = prepareBatches(await prepareTrainingData(config.data, config.seed), config.data);
   // Loaded only when needed: classical runs never pay for the simulator's start-up.
   const quantum = hasQuantumLayer ? (await import("../quantum/model-parts.js")).quantumPartsFor(config) : undefined;
 
   // Run directories are made when their model starts, so a failure leaves no empty run behind.
-  const variants: { control: boolean; open: () => RunDirectory; resume: boolean }[] = [];
-  if (options.resume !== undefined) {
+  const variants: { control: boolean; open: () => RunDirectory; resume: boolean; labels: LabelKind }[] = [];
+  const labels = config.labels.mode;
+  if (options.compare !== undefined) {
+    for (const kind of comparisonKinds(config, options.compare)) {
+      variants.push({ control: config.model.control, open: () => RunDirectory.create(config.output.dir, `${config.name}-${kind}`), resume: false, labels: kind });
+    }
+  } else if (options.resume !== undefined) {
     const run = RunDirectory.open(options.resume);
-    variants.push({ control: resumeVariant === "control", open: () => run, resume: true });
+    variants.push({ control: resumeVariant === "control", open: () => run, resume: true, labels });
   } else {
-    if (!config.model.control) variants.push({ control: false, open: () => RunDirectory.create(config.output.dir, config.name), resume: false });
+    if (!config.model.control) variants.push({ control: false, open: () => RunDirectory.create(config.output.dir, config.name), resume: false, labels });
     if (config.model.control || withControl) {
-      variants.push({ control: true, open: () => RunDirectory.create(config.output.dir, `${config.name}-control`), resume: false });
+      variants.push({ control: true, open: () => RunDirectory.create(config.output.dir, `${config.name}-control`), resume: false, labels });
     }
   }
 
   const summaries: RunSummary[] = [];
+  const compared: ComparedRun[] = [];
   for (const plan of variants) {
+    // Stage 1 (when the labels need it) runs before the run directory exists.
+    const targets = await targetsFor(config, plan.labels, (line) => options.progress.message(line));
     const variant = { ...plan, run: plan.open() };
     const variantConfig: ExperimentConfig = { ...config, model: { ...config.model, control: variant.control } };
-    const label = variant.control ? `${config.name} (control)` : config.name;
+    const label = options.compare !== undefined ? `${config.name} (${plan.labels})` : variant.control ? `${config.name} (control)` : config.name;
     if (!variant.resume) {
       variant.run.writeText(RUN_FILES.config, formatResolvedConfig({ ...loaded, config: variantConfig }));
       variant.run.writeJson(RUN_FILES.environment, environment(backend.name, variant.control ? "control" : "model"));
@@ -149,7 +170,7 @@ export async function trainExperiment(options: TrainOptions): Promise<RunSummary
       imageShape: data.imageShape,
       classes: data.classNames.length,
       training: config.training,
-      targets: config.labels.mode === "smoothing" ? { mode: "smoothing", epsilon: config.labels.epsilon } : { mode: "onehot" },
+      targets,
       seed: config.seed,
       run: variant.run,
       keepAllCheckpoints: config.output.keepAllCheckpoints,
@@ -168,11 +189,17 @@ export async function trainExperiment(options: TrainOptions): Promise<RunSummary
       source: `Last checkpoint (epoch ${result.state.epoch}) of run ${variant.run.id}, ${config.eval.split} split, backend ${backend.name}`,
     });
     const summary = summarize(variantConfig, variant, built, data, backend.name, result.epochs, result, evaluation.result);
+    compared.push({ name: plan.labels, result: evaluation.result });
     variant.run.writeJson(RUN_FILES.summary, summary);
     writeTrainingReport(variant.run, summary, result.epochs, evaluation.result);
     options.progress.message(`${label}: ${config.eval.split} accuracy ${(summary.test.accuracy * 100).toFixed(2)}% (${evaluation.result.count} images); results in ${variant.run.path}`);
     summaries.push(summary);
     built.model.dispose();
+  }
+  if (options.compare !== undefined) {
+    const dir = join(config.output.dir, `${config.name}-compare`, newRunId());
+    const files = await writeComparisonReport(dir, compared, { title: `${config.name}: label kinds compared (same classifier, seed ${config.seed}, ${config.training.epochs} epochs)` });
+    options.progress.message(`comparison of ${compared.map((run) => run.name).join(", ")}: ${files.markdown}`);
   }
   return summaries;
 }
@@ -190,7 +217,7 @@ function describePerturbations(config: ExperimentConfig): string {
 
 function summarize(
   config: ExperimentConfig,
-  variant: { control: boolean; run: RunDirectory },
+  variant: { control: boolean; run: RunDirectory; labels: LabelKind },
   built: BuiltModel,
   data: TrainingData,
   backend: string,
@@ -206,6 +233,7 @@ function summarize(
     runId: variant.run.id,
     runDirectory: variant.run.path,
     variant: variant.control ? "control" : "model",
+    labels: variant.labels,
     model: { kind: config.model.kind, control: variant.control, parameters: built.parameters },
     dataset: { name: data.name, train: data.train.count, validation: data.validation.count, test: data.test.count, classes },
     backend,
