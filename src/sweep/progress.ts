@@ -75,13 +75,13 @@ export function createSweepProgress(options: { quiet?: boolean } = {}): SweepPro
   }
   const bar = new cliProgress.SingleBar(
     {
-      format: "{label} [{bar}] {value}/{total} trials | done {done} | failed {failed} | left {left} | running {running} | ETA {eta}",
+      format: "{label} [{bar}] {value}/{total} trials | done {done} | failed {failed} | left {left} | running {running} | ETA {remaining}",
       hideCursor: true,
       stream: process.stderr,
     },
     cliProgress.Presets.shades_classic,
   );
-  const payload = (counts: SweepCounts): Record<string, unknown> => ({ done: counts.done, failed: counts.failed, left: left(counts), running: counts.running, eta: eta.estimate(left(counts)) });
+  const payload = (counts: SweepCounts): Record<string, unknown> => ({ done: counts.done, failed: counts.failed, left: left(counts), running: counts.running, remaining: eta.estimate(left(counts)) });
   return {
     start(name, counts) {
       previousEnded = counts.done + counts.failed;
