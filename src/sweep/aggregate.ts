@@ -17,7 +17,7 @@ import { summarize, type Interval } from "./stats.js";
 import { findSummary, trialStatus, type SummaryRecord } from "./trial-state.js";
 
 /** Metrics where lower is better; every other metric is an accuracy or a rate of success. */
-const LOWER_IS_BETTER = /^(nll|ece|brier|seconds per epoch)$|\b(nll|ece)$/;
+const LOWER_IS_BETTER = /^(nll|ece|brier|seconds per epoch)$/;
 
 export function lowerIsBetter(metric: string): boolean {
   return LOWER_IS_BETTER.test(metric);

@@ -18,7 +18,7 @@ import { stringify } from "yaml";
 import { configHash } from "../config/hash.js";
 import { experimentSchema } from "../config/schema.js";
 import { validateYaml } from "../config/validate-yaml.js";
-import { UsageError } from "../errors.js";
+import { UsageError, UserError } from "../errors.js";
 import { writeFileAtomic } from "../run/atomic-write.js";
 import { describeAssignment, type SweepPlan, type Trial } from "./plan.js";
 import { formatDuration, type SweepCounts, type SweepProgress } from "./progress.js";
@@ -188,7 +188,11 @@ export async function runSweep(plan: SweepPlan, options: SweepRunOptions): Promi
  */
 function claim(trial: Trial, startedAt: number): TrialLock | "held" | "finished" | "failed" {
   if (isFinished(trial)) return "finished";
-  mkdirSync(trial.dir, { recursive: true });
+  try {
+    mkdirSync(trial.dir, { recursive: true });
+  } catch (error) {
+    throw new UserError(`cannot create the trial folder ${trial.dir}: ${(error as Error).message}`);
+  }
   const lock = TrialLock.acquire(trial.dir);
   if (lock === undefined) return "held";
   if (isFinished(trial)) {
