@@ -84,7 +84,7 @@ export async function refineLabels(options: RefineOptions): Promise<RefineResult
   const featurizer = featurizerFor(labeller, rows.train.images, rows.train.count, shape, config.seed);
   const model = buildLabeller(labeller, featurizer.size, classes, deriveSeed(config.seed, `labeller:${labeller.kind}`));
   try {
-    log(`labels: ${labeller.kind} labeller, ${model.parameters.total} parameters (${model.parameters.quantum} quantum); input ${featurizer.description}; trained on ${rows.train.count} images of ${dataset.name}${labeller.shots ? `, ${labeller.shots} shots` : ", exact probabilities"}`);
+    log(`labels: ${labeller.kind} labeller, ${model.parameters.total} parameters (${model.parameters.quantum} quantum); input ${featurizer.description}; trained on ${rows.train.count} images of ${dataset.name}${labeller.kind === "classical" ? "" : labeller.shots ? `, ${labeller.shots} shots` : ", exact probabilities"}`);
     const training = trainLabeller({ labeller: model, featurizer, images: rows.train.images, labels: rows.train.labels, count: rows.train.count, pixels, config: labeller, seed: config.seed, log });
     const accuracyOf = (images: Uint8Array, labels: Int32Array, count: number, purpose: string): number => {
       const probabilities = labelImages(model, featurizer, images, count, pixels, classes, { shots: labeller.shots, seed: deriveSeed(config.seed, purpose) });

@@ -106,9 +106,12 @@ export function histogramsSvg(statistics: LabelStatistics): string {
   const top = 80;
   const width = left + 2 * cellWidth + 60;
   const height = top + statistics.perClass.length * rowHeight + 50;
-  const body = [...title(width, "Soft labels per true class", `${statistics.count} training images; bars: share of the class in each of ${HISTOGRAM_BINS} bins`)];
+  const body = [...title(width, "Soft labels per true class", `${statistics.count} training images; bars: share of the class in each of ${HISTOGRAM_BINS} bins (scaled to the column\u2019s largest)`)];
   body.push(text(left + cellWidth / 2, top - 10, `entropy (0 … ln ${statistics.classes} nats)`, { size: 13, anchor: "middle" }));
   body.push(text(left + cellWidth + 30 + cellWidth / 2, top - 10, `top-1 confidence (1/${statistics.classes} … 1)`, { size: 13, anchor: "middle" }));
+  // Bars are scaled to the largest share in their column, so sparse bins stay visible.
+  const share = (value: number, stats: ClassStatistics): number => (stats.count > 0 ? value / stats.count : 0);
+  const columnMax = [0, 1].map((column) => Math.max(1e-9, ...statistics.perClass.flatMap((stats) => (column === 0 ? stats.entropyHistogram : stats.confidenceHistogram).map((value) => share(value, stats)))));
   statistics.perClass.forEach((stats, row) => {
     const y = top + row * rowHeight;
     body.push(text(left - 10, y + rowHeight / 2, stats.className, { size: 12, anchor: "end", baseline: "middle" }));
@@ -117,8 +120,7 @@ export function histogramsSvg(statistics: LabelStatistics): string {
       const barWidth = cellWidth / HISTOGRAM_BINS;
       body.push(`<rect x="${px(x0)}" y="${px(y + 2)}" width="${px(cellWidth)}" height="${px(rowHeight - 6)}" fill="none" stroke="#ccc"/>`);
       histogram.forEach((value, index) => {
-        const share = stats.count > 0 ? value / stats.count : 0;
-        const h = share * (rowHeight - 8);
+        const h = (share(value, stats) / columnMax[column]) * (rowHeight - 8);
         body.push(`<rect x="${px(x0 + index * barWidth + 1)}" y="${px(y + rowHeight - 4 - h)}" width="${px(barWidth - 2)}" height="${px(h)}" fill="${PALETTE[column]}"/>`);
       });
     });
