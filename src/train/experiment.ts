@@ -10,6 +10,7 @@
  * kind, each in its own run directory, and writes one comparison of them.
  */
 import * as tf from "@tensorflow/tfjs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { selectBackend } from "../backend/select.js";
 import type { BackendChoice } from "../backend/schema.js";
@@ -71,9 +72,10 @@ export interface RunSummary {
 }
 
 /** Environment facts saved beside every run. */
-function environment(backend: string, variant: string): Record<string, unknown> {
+function environment(backend: string, variant: string, labels: LabelKind): Record<string, unknown> {
   return {
     variant,
+    labels,
     backend,
     tfjs: tf.version.tfjs,
     node: process.versions.node,
@@ -93,6 +95,11 @@ function resolveConfig(options: TrainOptions): { loaded: LoadedConfig; resumeVar
     // --epochs may extend a finished run; other --set overrides would silently change it midway.
     if ((options.sets ?? []).length > 0) throw new UsageError("--resume continues the run's saved config: --set cannot change it (use --epochs to train longer)");
     const loaded = loadExperimentConfig(run.file(RUN_FILES.config), options.epochs !== undefined ? [`training.epochs=${options.epochs}`] : []);
+    const trainedOn = readTrainedLabels(run);
+    if (trainedOn !== undefined && trainedOn !== loaded.config.labels.mode) {
+      // A --compare run trained on a label kind its saved config does not name.
+      throw new UsageError(`${options.resume}: this run trained on ${trainedOn} labels (from --compare), which its config.yaml does not describe; --resume cannot continue it`);
+    }
     if (options.epochs !== undefined) run.writeText(RUN_FILES.config, formatResolvedConfig(loaded));
     return { loaded, resumeVariant: loaded.config.model.control ? "control" : "model" };
   }
@@ -100,6 +107,14 @@ function resolveConfig(options: TrainOptions): { loaded: LoadedConfig; resumeVar
   if (options.epochs !== undefined) sets.push(`training.epochs=${options.epochs}`);
   if (options.limit !== undefined) sets.push(`data.limit=${options.limit}`);
   return { loaded: loadExperimentConfig(options.configPath ?? DEFAULT_CONFIG_PATH, sets) };
+}
+
+function readTrainedLabels(run: RunDirectory): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(run.file(RUN_FILES.environment), "utf8")) as { labels?: string }).labels;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function trainExperiment(options: TrainOptions): Promise<RunSummary[]> {
@@ -145,7 +160,7 @@ export async function trainExperiment(options: TrainOptions): Promise<RunSummary
     const label = options.compare !== undefined ? `${config.name} (${plan.labels})` : variant.control ? `${config.name} (control)` : config.name;
     if (!variant.resume) {
       variant.run.writeText(RUN_FILES.config, formatResolvedConfig({ ...loaded, config: variantConfig }));
-      variant.run.writeJson(RUN_FILES.environment, environment(backend.name, variant.control ? "control" : "model"));
+      variant.run.writeJson(RUN_FILES.environment, environment(backend.name, variant.control ? "control" : "model", plan.labels));
     }
     const built = buildModel(variantConfig.model, {
       classes: data.classNames.length,
