@@ -17,7 +17,7 @@
  * patchesᵀ·dy.
  */
 import * as tf from "@tensorflow/tfjs";
-import { KernelCalls, cropForNegativePads } from "./kernel-calls.js";
+import { KernelCalls, filterGradientInput } from "./kernel-calls.js";
 
 interface BackpropFilterAttrs {
   strides: [number, number] | number;
@@ -55,17 +55,10 @@ export function conv2dBackpropFilter({ inputs, backend, attrs }: { inputs: tf.Na
 function filterGradient(calls: KernelCalls, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
   const patchSize = info.filterHeight * info.filterWidth * info.inChannels;
   if (patchSize <= info.outChannels && explicitPaddingKeepsOutputSize(info)) return filterGradientByPatches(calls, x, dy, info);
-  const { inHeight, inWidth, outHeight, outWidth, filterHeight, filterWidth, strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
+  const { strideHeight, strideWidth, dilationHeight, dilationWidth } = info;
   const xByChannel = calls.transpose(x, [3, 1, 2, 0]);
   const dyAsFilter = calls.transpose(dy, [1, 2, 0, 3]);
-  const spanHeight = (filterHeight - 1) * dilationHeight + (outHeight - 1) * strideHeight + 1;
-  const spanWidth = (filterWidth - 1) * dilationWidth + (outWidth - 1) * strideWidth + 1;
-  const { x: input, pads } = cropForNegativePads(calls, xByChannel, {
-    top: info.padInfo.top,
-    bottom: spanHeight - inHeight - info.padInfo.top,
-    left: info.padInfo.left,
-    right: spanWidth - inWidth - info.padInfo.left,
-  });
+  const { x: input, pads } = filterGradientInput(calls, xByChannel, info);
   const gradient = calls.conv2d(input, dyAsFilter, [dilationHeight, dilationWidth], [strideHeight, strideWidth], pads);
   return calls.transpose(gradient, [1, 2, 0, 3]);
 }

@@ -12,7 +12,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { inputGradient } from "./conv2d-backprop-input.js";
-import { KernelCalls, cropForNegativePads } from "./kernel-calls.js";
+import { KernelCalls, filterGradientInput } from "./kernel-calls.js";
 
 interface DepthwiseBackpropAttrs {
   strides: [number, number] | number;
@@ -42,14 +42,7 @@ export function depthwiseBackpropFilter({ inputs, backend, attrs }: KernelArgs):
   return withCalls(backend, (calls) => {
     const pairsAsChannels = calls.reshape(calls.transpose(x, [1, 2, 0, 3]), [1, inHeight, inWidth, batchSize * inChannels]);
     const dyAsFilter = calls.reshape(calls.transpose(dy, [1, 2, 0, 3]), [outHeight, outWidth, batchSize * inChannels, multiplier]);
-    const spanHeight = (filterHeight - 1) * dilationHeight + (outHeight - 1) * strideHeight + 1;
-    const spanWidth = (filterWidth - 1) * dilationWidth + (outWidth - 1) * strideWidth + 1;
-    const { x: input, pads } = cropForNegativePads(calls, pairsAsChannels, {
-      top: info.padInfo.top,
-      bottom: spanHeight - inHeight - info.padInfo.top,
-      left: info.padInfo.left,
-      right: spanWidth - inWidth - info.padInfo.left,
-    });
+    const { x: input, pads } = filterGradientInput(calls, pairsAsChannels, info);
     const perPair = calls.depthwiseConv2d(input, dyAsFilter, [dilationHeight, dilationWidth], [strideHeight, strideWidth], pads);
     const summed = calls.sum(calls.reshape(perPair, [filterHeight, filterWidth, batchSize, inChannels * multiplier]), [2]);
     return calls.reshape(summed, filterShape);

@@ -102,6 +102,23 @@ export function cropForNegativePads(calls: KernelCalls, x: tf.TensorInfo, pads: 
 }
 
 /**
+ * The input of a filter gradient computed as a forward convolution (the forward stride
+ * becoming the dilation and dy the filter): the forward padding on top and left, and
+ * whatever makes the input span exactly (kh − 1)·dh + (Ho − 1)·sh + 1 rows (likewise
+ * columns) on bottom and right, negative pads cropped away.
+ */
+export function filterGradientInput(calls: KernelCalls, x: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): { x: tf.TensorInfo; pads: Pads } {
+  const spanHeight = (info.filterHeight - 1) * info.dilationHeight + (info.outHeight - 1) * info.strideHeight + 1;
+  const spanWidth = (info.filterWidth - 1) * info.dilationWidth + (info.outWidth - 1) * info.strideWidth + 1;
+  return cropForNegativePads(calls, x, {
+    top: info.padInfo.top,
+    bottom: spanHeight - info.inHeight - info.padInfo.top,
+    left: info.padInfo.left,
+    right: spanWidth - info.inWidth - info.padInfo.left,
+  });
+}
+
+/**
  * Inserts `stride − 1` zeros between neighbouring rows and columns of `dy` (NHWC), plus
  * `stride − 1` trailing ones that callers count as padding: [N, Ho·sh, Wo·sw, C].
  */
