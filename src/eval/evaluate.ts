@@ -13,6 +13,7 @@
  * start), so a result repeats for the same seed and batch size.
  */
 import * as tf from "@tensorflow/tfjs";
+import { imageBatch } from "../backend/train-step.js";
 import { deriveSeed } from "../random.js";
 import { calibrationMetrics, DEFAULT_BINS, fitTemperature, softmaxRows, type CalibrationMetrics, type ReliabilityBin } from "./calibration.js";
 import { classificationMetrics } from "./metrics.js";
@@ -137,11 +138,7 @@ export interface EvaluationResult {
 type Transform = (images: tf.Tensor4D, labels: Int32Array, start: number) => tf.Tensor4D;
 
 function toBatch(images: Uint8Array, shape: readonly [number, number, number], start: number, end: number): tf.Tensor4D {
-  const size = shape[0] * shape[1] * shape[2];
-  const pixels = new Float32Array((end - start) * size);
-  const source = images.subarray(start * size, end * size);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = source[i] / 255;
-  return tf.tensor4d(pixels, [end - start, shape[0], shape[1], shape[2]]);
+  return imageBatch(images, Int32Array.from({ length: end - start }, (_, row) => start + row), shape);
 }
 
 function summary(metrics: CalibrationMetrics): CalibrationSummary {

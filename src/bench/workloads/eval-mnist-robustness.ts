@@ -11,6 +11,7 @@
  * be found, seeded random images stand in and the details say so.
  */
 import * as tf from "@tensorflow/tfjs";
+import { imageBatch } from "../../backend/train-step.js";
 import { loadInMemory } from "../../data/index.js";
 import { evaluateModel, type EvaluationResult } from "../../eval/evaluate.js";
 import { Random } from "../../random.js";
@@ -60,15 +61,10 @@ function train(model: tf.Sequential, data: MnistLike["train"]): void {
   const optimizer = tf.train.adam(2e-3);
   const random = new Random(SEED);
   for (let step = 0; step < TRAIN_STEPS; step++) {
-    const pixels = new Float32Array(TRAIN_BATCH * 784);
-    const labels = new Int32Array(TRAIN_BATCH);
-    for (let i = 0; i < TRAIN_BATCH; i++) {
-      const index = random.integer(data.count);
-      labels[i] = data.labels[index];
-      for (let p = 0; p < 784; p++) pixels[i * 784 + p] = data.images[index * 784 + p] / 255;
-    }
+    const rows = Int32Array.from({ length: TRAIN_BATCH }, () => random.integer(data.count));
+    const labels = Int32Array.from(rows, (row) => data.labels[row]);
     tf.tidy(() => {
-      const x = tf.tensor4d(pixels, [TRAIN_BATCH, 28, 28, 1]);
+      const x = imageBatch(data.images, rows, [28, 28, 1]);
       const y = tf.oneHot(tf.tensor1d(labels, "int32"), 10);
       optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
     });
