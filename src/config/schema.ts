@@ -9,7 +9,7 @@ import { backendChoiceSchema } from "../backend/schema.js";
 import { dataSchema } from "../data/schema.js";
 import { evalSchema } from "../eval/schema.js";
 import { labelsSchema } from "../labels/schema.js";
-import { modelSchema } from "../models/schema.js";
+import { hasQuantumLayer, modelSchema } from "../models/schema.js";
 import { embeddingCapacity, quantumSchema } from "../quantum/schema.js";
 import { outputSchema } from "../run/schema.js";
 import { trainingSchema } from "../train/schema.js";
@@ -42,7 +42,7 @@ export const experimentSchema = z
         message: `${quantum.embedding} embedding on ${quantum.qubits} qubits holds at most ${capacity} features, got ${quantum.features}`,
       });
     }
-    const classical = config.model.kind === "cnn" || (config.model.kind === "resnet" && config.model.head === "classical");
+    const classical = !hasQuantumLayer(config.model);
     for (const key of ["control", "withControl"] as const) {
       if (config.model[key] && classical) {
         context.addIssue({

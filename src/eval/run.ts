@@ -16,6 +16,7 @@ import type { BackendChoice } from "../backend/schema.js";
 import { loadExperimentConfig } from "../config/load.js";
 import type { ExperimentConfig } from "../config/schema.js";
 import { UsageError } from "../errors.js";
+import { hasQuantumLayer } from "../models/schema.js";
 import { buildModel } from "../models/build.js";
 import { writeEvaluationReport, type ReportFiles } from "../report/write.js";
 import { RunDirectory, RUN_FILES } from "../run/run-directory.js";
@@ -101,8 +102,8 @@ export async function evaluateRun(options: RunEvaluationOptions): Promise<{ resu
   const backend = await selectBackend(options.backend ?? config.backend);
   const checkpoint = loadCheckpoint(run.checkpointsPath, folder);
   const { data } = prepareBatches(await prepareTrainingData(config.data, config.seed), config.data);
-  const hasQuantumLayer = config.model.kind !== "cnn" && !(config.model.kind === "resnet" && config.model.head === "classical");
-  const quantum = hasQuantumLayer ? (await import("../quantum/model-parts.js")).quantumPartsFor(config) : undefined;
+  const quantumModel = hasQuantumLayer(config.model);
+  const quantum = quantumModel ? (await import("../quantum/model-parts.js")).quantumPartsFor(config) : undefined;
   const built = buildModel(config.model, { classes: data.classNames.length, imageShape: data.imageShape, seed: config.seed, normalize: config.data.normalize, quantum });
   restoreWeights(built.model, checkpoint.weights, checkpoint.folder);
   const { result, files } = await evaluateTrainedModel({

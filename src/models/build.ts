@@ -16,7 +16,7 @@ import { Normalize } from "./layers/normalize.js";
 import { SeededDropout } from "./layers/seeded-dropout.js";
 import { BatchNorm } from "./batch-norm.js";
 import { buildResNetBackbone } from "./resnet.js";
-import type { ModelConfig } from "./schema.js";
+import { hasQuantumLayer, type ModelConfig } from "./schema.js";
 
 /** What the model builder needs from the quantum engine (kept as a seam so models/ never reaches into quantum/ internals). */
 export interface QuantumParts {
@@ -62,8 +62,7 @@ export function buildModel(config: ModelConfig, context: ModelContext, control =
   if (context.normalize) x = new Normalize({ ...context.normalize, name: "normalize" }).apply(x) as tf.SymbolicTensor;
 
   const quantumLayers: string[] = [];
-  const needsQuantum = config.kind === "hybrid" || config.kind === "quanv" || (config.kind === "resnet" && config.head === "quantum");
-  if (needsQuantum && !control && context.quantum === undefined) {
+  if (hasQuantumLayer(config) && !control && context.quantum === undefined) {
     throw new Error(`model.kind ${config.kind} needs the quantum engine's parts`);
   }
 

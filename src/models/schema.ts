@@ -61,3 +61,8 @@ export const modelSchema = z.strictObject({
   withControl: z.boolean().default(false),
 });
 export type ModelConfig = z.infer<typeof modelSchema>;
+
+/** Whether the model has a quantum layer (and so a matched classical control). */
+export function hasQuantumLayer(model: Pick<ModelConfig, "kind" | "head">): boolean {
+  return model.kind === "hybrid" || model.kind === "quanv" || (model.kind === "resnet" && model.head === "quantum");
+}

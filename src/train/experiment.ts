@@ -18,6 +18,7 @@ import { configHash } from "../config/hash.js";
 import { DEFAULT_CONFIG_PATH, formatResolvedConfig, loadExperimentConfig, type LoadedConfig } from "../config/load.js";
 import type { ExperimentConfig } from "../config/schema.js";
 import { UsageError } from "../errors.js";
+import { hasQuantumLayer } from "../models/schema.js";
 import { buildModel, type BuiltModel } from "../models/build.js";
 import { loadPretrainedWeights } from "../models/pretrained.js";
 import { RunDirectory, RUN_FILES } from "../run/run-directory.js";
@@ -120,9 +121,9 @@ function readTrainedLabels(run: RunDirectory): string | undefined {
 export async function trainExperiment(options: TrainOptions): Promise<RunSummary[]> {
   const { loaded, resumeVariant } = resolveConfig(options);
   const config = loaded.config;
-  const hasQuantumLayer = config.model.kind !== "cnn" && !(config.model.kind === "resnet" && config.model.head === "classical");
+  const quantumModel = hasQuantumLayer(config.model);
   const withControl = options.withControl === true || config.model.withControl;
-  if (options.withControl && !hasQuantumLayer) {
+  if (options.withControl && !quantumModel) {
     throw new UsageError(`--with-control: model.kind ${config.model.kind}${config.model.kind === "resnet" ? " with a classical head" : ""} has no quantum layer to replace`);
   }
   if (options.compare !== undefined && (withControl || options.resume !== undefined)) {
@@ -131,7 +132,7 @@ export async function trainExperiment(options: TrainOptions): Promise<RunSummary
   const backend = await selectBackend(options.backend ?? config.backend);
   const { data, batches } = prepareBatches(await prepareTrainingData(config.data, config.seed), config.data);
   // Loaded only when needed: classical runs never pay for the simulator's start-up.
-  const quantum = hasQuantumLayer ? (await import("../quantum/model-parts.js")).quantumPartsFor(config) : undefined;
+  const quantum = quantumModel ? (await import("../quantum/model-parts.js")).quantumPartsFor(config) : undefined;
 
   // Run directories are made when their model starts, so a failure leaves no empty run behind.
   const variants: { control: boolean; open: () => RunDirectory; resume: boolean; labels: LabelKind }[] = [];

@@ -7,6 +7,7 @@ import { experimentSchema } from "../../src/config/schema.js";
 import { imageBatch } from "../../src/backend/train-step.js";
 import { loadInMemory } from "../../src/data/index.js";
 import { buildModel } from "../../src/models/build.js";
+import { hasQuantumLayer } from "../../src/models/schema.js";
 import { quantumPartsFor } from "../../src/quantum/model-parts.js";
 import { Optimizer } from "../../src/train/optimizers.js";
 import { createTrainingStep } from "../../src/train/trainer.js";
@@ -19,7 +20,7 @@ async function lossesOf(input: object, steps = 25): Promise<[number, number]> {
   const labels = Int32Array.from(rows, (row) => mnist.splits.train.labels[row]);
   const x = imageBatch(mnist.splits.train.images, rows, mnist.imageShape);
   const y = tf.oneHot(tf.tensor1d(labels, "int32"), 10).cast("float32") as tf.Tensor2D;
-  const needsQuantum = config.model.kind !== "cnn" && !(config.model.kind === "resnet" && config.model.head === "classical");
+  const needsQuantum = hasQuantumLayer(config.model);
   const built = buildModel(config.model, { classes: 10, imageShape: mnist.imageShape, seed: 3, quantum: needsQuantum ? quantumPartsFor(config) : undefined });
   const optimizer = new Optimizer(config.training.optimizer);
   const step = createTrainingStep(built.model, optimizer, undefined);
